@@ -1,0 +1,1 @@
+"""lbp-screen's command-line interface (a thin click layer over engine/)."""

@@ -1,0 +1,128 @@
+"""The ``lbp`` command: parse arguments, call engine/, format output.
+
+Library exceptions become ``click.ClickException`` in one place (``library_errors``), so
+bad input prints ``Error: ...`` on stderr with exit status 1 and never a traceback; usage
+errors are click's (exit status 2).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from importlib import metadata
+
+import click
+
+import engine
+from cli import inputs, render
+from cli.inputs import InputError
+from engine.vocabulary import CaseError
+
+
+@contextlib.contextmanager
+def library_errors():
+    """Turn the library's input errors into click errors (exit status 1, no traceback)."""
+    try:
+        yield
+    except (CaseError, InputError) as error:
+        raise click.ClickException(str(error)) from error
+
+
+def output_format(*choices: str, default: str = "text"):
+    """The one shared ``--format`` option; each command names the formats it supports."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+                        show_default=True, help="Output format.")
+
+
+def refuse_together(**flags):
+    """Refuse incompatible flags before doing any work."""
+    given = [name for name, value in flags.items() if value]
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join('--' + g.replace('_', '-') for g in given)} "
+                               "cannot be used together")
+
+
+def _version_text() -> str:
+    kb = engine.load_knowledge_base()
+    try:
+        package = metadata.version("lbp-screen")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        package = "(not installed)"
+    return f"lbp-screen {package}\nknowledge base {kb.version} {kb.digest}"
+
+
+def _print_version(ctx, _param, value):
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_text())
+        ctx.exit()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the package and knowledge-base versions and exit.")
+def lbp():
+    """Screen low back pain cases with a transparent rule base.
+
+    Screening and teaching software, not a diagnosis: every result recommends an
+    assessment by a registered physiotherapist or doctor.
+    """
+    # experta calls logging.basicConfig() on import; keep its log lines away from users.
+    logging.basicConfig(level=logging.WARNING, force=True, handlers=[logging.NullHandler()])
+
+
+@lbp.command()
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--fact", "facts", multiple=True, metavar="FIELD=VALUE",
+              help="One answer, e.g. --fact sitting=worse (repeatable; a quick case of its own).")
+@click.option("--check", is_flag=True,
+              help="Compare each annotated case with the outcome written beside it; exit 1 on a mismatch.")
+@output_format("text", "json")
+def screen(files, facts, check, fmt):
+    """Screen cases from FILES (JSON object, list, or annotated case; a folder; - for stdin).
+
+    Without FILES, the --fact answers form one case.
+    """
+    if files and facts:
+        raise click.UsageError("give FILES or --fact answers, not both")
+    if not files and not facts:
+        raise click.UsageError("give FILES (or -) or at least one --fact FIELD=VALUE")
+    if check and facts:
+        raise click.UsageError("--check needs annotated case files")
+    with library_errors():
+        loaded = inputs.facts_case(facts) if facts else inputs.load_cases(files)
+        results = [engine.screen(item.case, label=item.label) for item in loaded]
+    mismatches = []
+    if check:
+        for item, result in zip(loaded, results):
+            if item.expected is None:
+                raise click.ClickException(f"{item.label}: no expected outcome to check against")
+            mismatches.extend(f"{item.label}: {m}" for m in render.compare(item.expected, result))
+    if fmt == "json":
+        payload = results if (len(results) > 1 or inputs.is_listing(files)) else results[0]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        kb = engine.load_knowledge_base()
+        click.echo("\n\n".join(render.result_text(kb, item.label, result)
+                               for item, result in zip(loaded, results)))
+    if check:
+        if mismatches:
+            raise click.ClickException("expected outcomes not met:\n" + "\n".join(mismatches))
+        click.echo(f"\nchecked {len(results)} case(s): every expected outcome met", err=True)
+
+
+@lbp.command()
+@output_format("text", "json")
+def vocabulary(fmt):
+    """List every field a case may carry: kind, allowed values and meaning."""
+    kb = engine.load_knowledge_base()
+    if fmt == "json":
+        click.echo(json.dumps(render.vocabulary_dicts(kb), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render.vocabulary_text(kb))
+
+
+def main():  # console-script entry point
+    lbp()
+
+
+# Commands that live in their own modules register themselves on the group here.

@@ -1,0 +1,118 @@
+"""Formatting results and the vocabulary for people, and checking expected outcomes."""
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from engine.rulebook import KnowledgeBase
+from engine.vocabulary import Choice
+
+WIDTH = 88
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def _rule_line(kb: KnowledgeBase, rule_id: str) -> str:
+    title = kb.rule(rule_id).title if kb.has_rule(rule_id) else "(not in this rulebook)"
+    return f"    {rule_id}: {title}"
+
+
+def result_text(kb: KnowledgeBase, label: str, result: dict[str, Any]) -> str:
+    lines = [f"== {label}"]
+    if result["case_id"]:
+        lines[0] += f" [{result['case_id']}]"
+    urgency = result["urgency"]
+    lines.append(f"Urgency: {urgency.upper()}")
+    for flag in result["red_flags"]:
+        lines.append(f"  RED FLAG {flag['condition']} ({flag['urgency']}): {flag['id']}")
+        lines.extend(_rule_line(kb, r) for r in flag["rules"])
+    responder = result["responder"]
+    lines.append(f"Responder type: {responder['type']}")
+    lines.append("  evidence for:" if responder["for"] else "  evidence for: none")
+    lines.extend(_rule_line(kb, r) for r in responder["for"])
+    lines.append("  evidence against:" if responder["against"] else "  evidence against: none")
+    lines.extend(_rule_line(kb, r) for r in responder["against"])
+    if result["possible_causes"]:
+        lines.append("Possible causes to discuss with a clinician (not a diagnosis):")
+        for cause in result["possible_causes"]:
+            lines.append(f"  - {cause['name']} [{cause['id']}]: {', '.join(cause['rules'])}")
+    else:
+        lines.append("Possible causes: none suggested by the answers given")
+    exercises = result["exercises"]
+    for kind, heading in (("recommended", "Exercises that may suit"),
+                          ("caution", "Exercises to do with care"),
+                          ("avoid", "Exercises to avoid")):
+        if exercises[kind]:
+            lines.append(f"{heading}:")
+            for entry in exercises[kind]:
+                reason = f": {entry['reason']}" if entry.get("reason") else ""
+                lines.append(f"  - {entry['id']}{reason}")
+    if not any(exercises.values()):
+        lines.append("Exercises: none suggested")
+    for warning in result["warnings"]:
+        lines.append("Warning:")
+        lines.append(_wrap(warning))
+    lines.append("Professional assessment:")
+    lines.append(_wrap(result["professional_assessment"]["text"]))
+    return "\n".join(lines)
+
+
+def compare(expected: dict[str, Any], result: dict[str, Any]) -> list[str]:
+    """Differences between an annotated case's expected outcome and its result."""
+    actual = {
+        "responder": result["responder"]["type"],
+        "urgency": result["urgency"],
+        "possible_causes": sorted(c["id"] for c in result["possible_causes"]),
+        "red_flags": sorted({f["condition"] for f in result["red_flags"]}),
+        "recommended": sorted(e["id"] for e in result["exercises"]["recommended"]),
+        "avoid": sorted(e["id"] for e in result["exercises"]["avoid"]),
+        "caution": sorted(e["id"] for e in result["exercises"]["caution"]),
+    }
+    problems = []
+    for key, wanted in expected.items():
+        if key == "rules_fired":
+            missing = [r for r in wanted if r not in result["fired_rules"]]
+            if missing:
+                problems.append(f"rules expected to fire did not: {missing}")
+        elif key == "rules_not_fired":
+            fired = [r for r in wanted if r in result["fired_rules"]]
+            if fired:
+                problems.append(f"rules expected not to fire did: {fired}")
+        elif key in actual:
+            got = actual[key]
+            want = sorted(wanted) if isinstance(wanted, list) else wanted
+            if got != want:
+                problems.append(f"{key}: expected {want}, got {got}")
+        else:
+            problems.append(f"unknown expectation {key!r} (known: {sorted(actual)}, "
+                            "rules_fired, rules_not_fired)")
+    return problems
+
+
+def vocabulary_dicts(kb: KnowledgeBase) -> list[dict[str, Any]]:
+    fields = []
+    for spec in kb.vocabulary:
+        kind = spec.kind
+        fields.append({
+            "field": spec.name,
+            "kind": kind.name if isinstance(kind, Choice) else type(kind).__name__.lower(),
+            "allowed": kind.allowed(),
+            "spellings": dict(kind.spellings) if isinstance(kind, Choice) else None,
+            "meaning": spec.meaning,
+            "question": spec.question,
+            "help": spec.help,
+            "group": spec.group,
+        })
+    return fields
+
+
+def vocabulary_text(kb: KnowledgeBase) -> str:
+    lines = ["Every field is optional (case_id is required in batch files). Blank, 'unknown'",
+             "or null means not known, which is never the same as 'no'.", ""]
+    for entry in vocabulary_dicts(kb):
+        lines.append(f"{entry['field']}  ({entry['kind']}: {', '.join(entry['allowed'])})")
+        lines.append(_wrap(entry["meaning"], "    "))
+        lines.append(_wrap("Ask: " + entry["question"], "    "))
+    return "\n".join(lines)

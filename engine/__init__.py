@@ -1,0 +1,39 @@
+"""lbp-screen's engine: validates cases, runs a knowledge base on them with experta, and
+explains the runs.  Nothing in this package is clinical; the knowledge base is passed in
+(``load_knowledge_base`` loads the bundled one)."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from engine.result import build_result
+from engine.rulebook import KnowledgeBase
+from engine.runner import Run, Screener
+from engine.vocabulary import CaseError, ValidCase
+
+__all__ = ["CaseError", "KnowledgeBase", "Run", "Screener", "ValidCase", "build_result",
+           "load_knowledge_base", "screen"]
+
+
+def load_knowledge_base() -> KnowledgeBase:
+    """The bundled knowledge base (imported on first use: knowledge/ builds on engine/)."""
+    from knowledge import KNOWLEDGE_BASE
+    return KNOWLEDGE_BASE
+
+
+_screeners: dict[int, Screener] = {}
+
+
+def screener_for(kb: KnowledgeBase | None = None) -> Screener:
+    """One screener (one compiled experta engine) per knowledge base per process."""
+    kb = kb or load_knowledge_base()
+    if id(kb) not in _screeners:
+        _screeners[id(kb)] = Screener(kb)
+    return _screeners[id(kb)]
+
+
+def screen(raw: Mapping[str, Any], label: str | None = None,
+           kb: KnowledgeBase | None = None) -> dict[str, Any]:
+    """Validate and screen one raw case; return the contract's result (raises CaseError)."""
+    screener = screener_for(kb)
+    run = screener.run(screener.validate(raw, label))
+    return build_result(screener.kb, run)

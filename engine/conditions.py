@@ -1,0 +1,348 @@
+"""The condition language rules are written in, and its three-valued reading.
+
+A condition is either about the case's answers (``Answer``, ``AnyOf``, ``AtLeastOf``) or
+about what other rules have concluded (``Concluded``, ``NotConcluded``).  Each condition
+can (1) compile itself to experta patterns, so experta does the matching and firing;
+(2) evaluate itself against a case afterwards as HELD, FAILED or UNKNOWN, which the
+explanation layer uses for "why not"; (3) describe itself in plain words for the rulebook.
+
+Unknown is not no: an answer condition on a field the case did not answer is UNKNOWN,
+and experta never matches it (a missing key fails every field test).
+"""
+from __future__ import annotations
+
+import enum
+import operator
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from engine.experta_compat import EXISTS, NOT, Fact, L, P, W
+
+
+class Truth(enum.Enum):
+    HELD = "held"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+def all_of(truths: Iterable[Truth]) -> Truth:
+    """Kleene conjunction: one failure fails it; otherwise any unknown leaves it unknown."""
+    truths = list(truths)
+    if Truth.FAILED in truths:
+        return Truth.FAILED
+    return Truth.UNKNOWN if Truth.UNKNOWN in truths else Truth.HELD
+
+
+def at_least_held(n: int, truths: Iterable[Truth]) -> Truth:
+    truths = list(truths)
+    held = truths.count(Truth.HELD)
+    if held >= n:
+        return Truth.HELD
+    return Truth.UNKNOWN if held + truths.count(Truth.UNKNOWN) >= n else Truth.FAILED
+
+
+class Condition:
+    """Base of every condition."""
+
+    def fields(self) -> set[str]:
+        """Case fields this condition reads (directly)."""
+        return set()
+
+    def evaluate(self, answers: Mapping[str, Any], concluded: "ConclusionIndex") -> Truth:
+        raise NotImplementedError
+
+    def describe(self, labels: "Labels") -> str:
+        raise NotImplementedError
+
+
+class AnswerCondition(Condition):
+    """A condition on case answers alone (can be tested inside one experta field test)."""
+
+    def test(self, answers: Mapping[str, Any]) -> bool:
+        return self.evaluate(answers, None) is Truth.HELD
+
+
+_COMPARISONS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
+    "==": (operator.eq, "is"),
+    ">=": (operator.ge, "is at least"),
+    "<": (operator.lt, "is below"),
+}
+
+
+@dataclass(frozen=True)
+class Answer(AnswerCondition):
+    """``field`` was answered and its answer compares to ``value`` (``==``, ``>=`` or ``<``)."""
+
+    field: str
+    value: Any
+    op: str = "=="
+
+    def fields(self) -> set[str]:
+        return {self.field}
+
+    def holds_for(self, answer: Any) -> bool:
+        return _COMPARISONS[self.op][0](answer, self.value)
+
+    def evaluate(self, answers, concluded=None) -> Truth:
+        if self.field not in answers:
+            return Truth.UNKNOWN
+        return Truth.HELD if self.holds_for(answers[self.field]) else Truth.FAILED
+
+    def describe(self, labels: "Labels") -> str:
+        return labels.answer(self.field, _COMPARISONS[self.op][1], self.value)
+
+
+@dataclass(frozen=True)
+class OneOf(AnswerCondition):
+    """``field`` was answered with one of ``values``."""
+
+    field: str
+    values: tuple
+
+    def fields(self) -> set[str]:
+        return {self.field}
+
+    def evaluate(self, answers, concluded=None) -> Truth:
+        if self.field not in answers:
+            return Truth.UNKNOWN
+        return Truth.HELD if answers[self.field] in self.values else Truth.FAILED
+
+    def describe(self, labels: "Labels") -> str:
+        return labels.answer(self.field, "is one of", " / ".join(map(str, self.values)))
+
+
+@dataclass(frozen=True)
+class AnyOf(AnswerCondition):
+    """At least one of several answer conditions holds."""
+
+    options: tuple[AnswerCondition, ...]
+
+    def fields(self) -> set[str]:
+        return set().union(*(o.fields() for o in self.options))
+
+    def evaluate(self, answers, concluded=None) -> Truth:
+        return at_least_held(1, [o.evaluate(answers, concluded) for o in self.options])
+
+    def describe(self, labels: "Labels") -> str:
+        return "any of: " + "; ".join(o.describe(labels) for o in self.options)
+
+
+@dataclass(frozen=True)
+class AtLeastOf(AnswerCondition):
+    """At least ``n`` of several answer conditions hold."""
+
+    n: int
+    options: tuple[AnswerCondition, ...]
+
+    def fields(self) -> set[str]:
+        return set().union(*(o.fields() for o in self.options))
+
+    def evaluate(self, answers, concluded=None) -> Truth:
+        return at_least_held(self.n, [o.evaluate(answers, concluded) for o in self.options])
+
+    def describe(self, labels: "Labels") -> str:
+        return f"at least {self.n} of: " + "; ".join(o.describe(labels) for o in self.options)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A test on a concluded fact's field: at least / below a number, or one of some values."""
+
+    op: str
+    value: Any
+
+    def holds_for(self, actual: Any) -> bool:
+        if self.op == "in":
+            return actual in self.value
+        if not isinstance(actual, (int, float)) or isinstance(actual, bool):
+            return False
+        return actual >= self.value if self.op == ">=" else actual < self.value
+
+    def describe(self) -> str:
+        if self.op == "in":
+            return "one of " + " / ".join(map(str, self.value))
+        return ("at least " if self.op == ">=" else "below ") + str(self.value)
+
+
+def _value_test(expected: Any):
+    return P(expected.holds_for) if isinstance(expected, Threshold) else L(expected)
+
+
+def _value_holds(expected: Any, actual: Any) -> bool:
+    return expected.holds_for(actual) if isinstance(expected, Threshold) else actual == expected
+
+
+@dataclass(frozen=True)
+class Concluded(Condition):
+    """Some rule has concluded a fact of ``fact_type`` whose fields pass these tests.
+
+    Compiled to experta's EXISTS, so a rule fires once however many facts support it."""
+
+    fact_type: type
+    values: tuple[tuple[str, Any], ...]
+
+    def pattern(self):
+        return EXISTS(self.fact_type(**{k: _value_test(v) for k, v in self.values}))
+
+    def matches(self, fact: Fact) -> bool:
+        return type(fact) is self.fact_type and all(
+            k in fact and _value_holds(v, fact[k]) for k, v in self.values)
+
+    def evaluate(self, answers, concluded: "ConclusionIndex") -> Truth:
+        return Truth.HELD if concluded.supporting(self) else Truth.FAILED
+
+    def describe(self, labels: "Labels") -> str:
+        return labels.conclusion(self.fact_type, dict(self.values))
+
+
+@dataclass(frozen=True)
+class NotConcluded(Condition):
+    """No rule has concluded such a fact (closed world: the rule runs in a later phase
+    than every rule that could conclude it)."""
+
+    fact_type: type
+    values: tuple[tuple[str, Any], ...]
+
+    def pattern(self):
+        return NOT(self.fact_type(**{k: _value_test(v) for k, v in self.values}))
+
+    def matches(self, fact: Fact) -> bool:
+        return Concluded(self.fact_type, self.values).matches(fact)
+
+    def evaluate(self, answers, concluded: "ConclusionIndex") -> Truth:
+        return Truth.FAILED if concluded.supporting(self) else Truth.HELD
+
+    def describe(self, labels: "Labels") -> str:
+        return "no conclusion that " + labels.conclusion(self.fact_type, dict(self.values))
+
+
+@dataclass(frozen=True)
+class NotAnswered(Condition):
+    """The case did not answer ``field``.  Used only to *say* something is missing (for
+    example a warning), never as evidence for a clinical conclusion."""
+
+    field: str
+
+    def fields(self) -> set[str]:
+        return {self.field}
+
+    def pattern(self, case_type: type):
+        return NOT(case_type(**{self.field: W()}))
+
+    def evaluate(self, answers, concluded=None) -> Truth:
+        return Truth.FAILED if self.field in answers else Truth.HELD
+
+    def describe(self, labels: "Labels") -> str:
+        return labels.not_answered(self.field)
+
+
+# Short constructors the rulebook is written with.
+def answer(field: str, value: Any) -> Answer:
+    return Answer(field, value, "==")
+
+
+def at_least_value(field: str, value: float) -> Answer:
+    return Answer(field, value, ">=")
+
+
+def below_value(field: str, value: float) -> Answer:
+    return Answer(field, value, "<")
+
+
+def one_of(field: str, *values: Any) -> OneOf:
+    return OneOf(field, tuple(values))
+
+
+def any_of(*options: AnswerCondition) -> AnyOf:
+    return AnyOf(tuple(options))
+
+
+def at_least_of(n: int, *options: AnswerCondition) -> AtLeastOf:
+    return AtLeastOf(n, tuple(options))
+
+
+def concluded(fact_type: type, **values: Any) -> Concluded:
+    return Concluded(fact_type, tuple(sorted(values.items())))
+
+
+def not_concluded(fact_type: type, **values: Any) -> NotConcluded:
+    return NotConcluded(fact_type, tuple(sorted(values.items())))
+
+
+def not_answered(field: str) -> NotAnswered:
+    return NotAnswered(field)
+
+
+def at_least(n: float) -> Threshold:
+    """Value test for ``concluded``: the field is a number of at least ``n``."""
+    return Threshold(">=", n)
+
+
+def below(n: float) -> Threshold:
+    """Value test for ``concluded``: the field is a number below ``n``."""
+    return Threshold("<", n)
+
+
+def among(*values: Any) -> Threshold:
+    """Value test for ``concluded``: the field is one of ``values``."""
+    return Threshold("in", tuple(values))
+
+
+class ConclusionIndex:
+    """The facts in working memory after a run, for evaluating conditions afterwards."""
+
+    def __init__(self, facts: Iterable[Fact]):
+        self._facts = list(facts)
+
+    def supporting(self, condition: "Concluded | NotConcluded") -> list[Fact]:
+        """The facts that satisfy (or, for NotConcluded, defeat) the condition."""
+        return [f for f in self._facts if condition.matches(f)]
+
+
+class Labels:
+    """How conditions are put into words; the knowledge base supplies the wording."""
+
+    def __init__(self, field_label: Callable[[str], str], conclusion_label: Callable[[type, dict], str]):
+        self._field_label = field_label
+        self._conclusion_label = conclusion_label
+
+    def answer(self, field: str, relation: str, value: Any) -> str:
+        return f"{self._field_label(field)} {relation} {value}"
+
+    def conclusion(self, fact_type: type, values: dict) -> str:
+        shown = {k: v.describe() if isinstance(v, Threshold) else v for k, v in values.items()}
+        return self._conclusion_label(fact_type, shown)
+
+    def not_answered(self, field: str) -> str:
+        return f"{self._field_label(field)} was not answered"
+
+
+def case_pattern_constraints(conditions: Iterable[AnswerCondition]) -> dict[str, Any]:
+    """experta field tests for the single-field answer conditions of a rule.
+
+    Conditions on the same field are joined with ``&``; a missing key fails every test,
+    which is how "not known" never matches.
+    """
+    by_field: dict[str, list] = {}
+    for condition in conditions:
+        if isinstance(condition, Answer) and condition.op == "==":
+            test = L(condition.value)
+        elif isinstance(condition, (Answer, OneOf)):
+            test = P(_field_test(condition))
+        else:
+            raise TypeError(f"not a single-field condition: {condition!r}")
+        by_field.setdefault(condition.field, []).append(test)
+    constraints = {}
+    for name, tests in by_field.items():
+        combined = tests[0]
+        for extra in tests[1:]:
+            combined = combined & extra
+        constraints[name] = combined
+    return constraints
+
+
+def _field_test(condition: Answer | OneOf) -> Callable[[Any], bool]:
+    if isinstance(condition, OneOf):
+        allowed = frozenset(condition.values)
+        return lambda value: value in allowed
+    return condition.holds_for

@@ -1,0 +1,27 @@
+"""The one place that imports experta.
+
+experta 1.9.4 (its last release) pins frozendict 1.2, whose class is defined on
+``collections.Mapping``; Python 3.10 removed that alias, so a plain ``import experta``
+fails there.  frozendict needs the name only while its module body runs, so we lend it
+``collections.abc.Mapping`` for exactly that import and take it back afterwards.  Every
+other module imports experta names from here, never from experta directly.
+
+Importing experta also calls ``logging.basicConfig()``; the CLI configures logging
+itself with ``force=True`` so experta's handler never prints to users.
+"""
+import collections
+import collections.abc
+
+_lent = not hasattr(collections, "Mapping")
+if _lent:
+    collections.Mapping = collections.abc.Mapping
+try:
+    import frozendict  # noqa: F401  (defines its class on collections.Mapping)
+finally:
+    if _lent:
+        del collections.Mapping
+
+from experta import AS, EXISTS, NOT, TEST, Fact, KnowledgeEngine, L, P, Rule, W  # noqa: E402
+from experta.abstract import Strategy  # noqa: E402
+
+__all__ = ["AS", "EXISTS", "NOT", "TEST", "Fact", "KnowledgeEngine", "L", "P", "Rule", "Strategy", "W"]

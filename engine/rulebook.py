@@ -1,0 +1,246 @@
+"""Rules as data, and their compilation into one experta ``KnowledgeEngine`` class.
+
+A ``RuleSpec`` is what a clinician reads: id, title, rationale, source, topic, the phase
+it runs in, its conditions (``when``) and what it concludes (``then``).  ``compile_engine``
+turns the whole rulebook into an experta engine class whose rules are those specs: experta
+does the matching and the firing, our ``StableStrategy`` orders the agenda.
+
+Metadata travels on the rule *function* (experta copies ``Rule`` objects when it builds
+its network, and only the wrapped function survives on ``activation.rule``).
+"""
+from __future__ import annotations
+
+import hashlib
+import pathlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+from engine.conditions import (
+    Answer, AnswerCondition, Concluded, Condition, Labels, NotAnswered, NotConcluded, OneOf,
+    case_pattern_constraints,
+)
+from engine.experta_compat import AS, TEST, Fact, KnowledgeEngine, Rule
+from engine.strategy import StableStrategy
+from engine.vocabulary import Choice, Number, Vocabulary
+
+RULE_ID = re.compile(r"R-[A-Z0-9]+(-[A-Z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Conclude:
+    """Declare a fact of ``fact_type`` with these values (and the id of the rule that concluded it)."""
+
+    fact_type: type
+    values: tuple[tuple[str, Any], ...]
+
+    def facts(self, rule_id: str, working_memory: Iterable[Fact]) -> list[Fact]:
+        return [self.fact_type(**dict(self.values), rule=rule_id)]
+
+    def describe(self, labels: Labels) -> str:
+        return labels.conclusion(self.fact_type, dict(self.values))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Count the facts of ``source`` by the value of ``by`` and declare one ``into`` fact
+    with a count per value in ``keys`` (zero where none was concluded)."""
+
+    source: type
+    by: str
+    keys: tuple[str, ...]
+    into: type
+
+    def facts(self, rule_id: str, working_memory: Iterable[Fact]) -> list[Fact]:
+        counts = dict.fromkeys(self.keys, 0)
+        for fact in working_memory:
+            if type(fact) is self.source and fact.get(self.by) in counts:
+                counts[fact[self.by]] += 1
+        return [self.into(**counts, rule=rule_id)]
+
+    def describe(self, labels: Labels) -> str:
+        return labels.conclusion(self.into, {}) + f" (a count of each {self.by})"
+
+
+def conclude(fact_type: type, **values: Any) -> Conclude:
+    return Conclude(fact_type, tuple(sorted(values.items())))
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    title: str
+    rationale: str
+    source: str
+    topic: str
+    phase: int
+    when: tuple[Condition, ...]
+    then: tuple[Conclude | Tally, ...]
+
+    def answer_fields(self) -> set[str]:
+        return set().union(*(c.fields() for c in self.when)) if self.when else set()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citation the rules point to by key."""
+
+    key: str
+    citation: str
+    url: str = ""
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything the engine needs from a knowledge package, and nothing clinical in code."""
+
+    name: str
+    version: str
+    vocabulary: Vocabulary
+    rules: list[RuleSpec]
+    sources: Mapping[str, Source]
+    topics: Mapping[str, str]  # topic key -> heading, in rulebook order
+    case_fact: type
+    labels: Labels
+    build_result: Callable[..., dict]  # (valid case, working-memory facts, fired rule ids) -> sections
+    targets: Mapping[str, tuple[type, str]]  # why-not target kind -> (fact type, field)
+    target_values: Callable[[str], list[str]]  # why-not target kind -> the valid values
+    files: tuple[pathlib.Path, ...] = ()
+    digest: str = field(default="")
+    _by_id: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self._by_id = {rule.id: rule for rule in self.rules}
+        self.digest = files_digest(self.files)
+
+    def rule(self, rule_id: str) -> RuleSpec:
+        return self._by_id[rule_id]
+
+    def has_rule(self, rule_id: str) -> bool:
+        return rule_id in self._by_id
+
+
+def files_digest(paths: Iterable[pathlib.Path]) -> str:
+    """sha256 over the knowledge files (names relative to their package, then contents)."""
+    digest = hashlib.sha256()
+    paths = sorted(paths, key=lambda p: p.as_posix())
+    root = _common_root(paths)
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def _common_root(paths: list[pathlib.Path]) -> pathlib.Path:
+    if not paths:
+        return pathlib.Path(".")
+    root = paths[0].parent
+    while not all(root in p.parents for p in paths):
+        root = root.parent
+    return root
+
+
+class RulebookError(Exception):
+    """The rulebook itself is inconsistent (a programming error in knowledge/)."""
+
+
+def check_rulebook(kb: KnowledgeBase) -> None:
+    """Refuse a rulebook with duplicate ids, missing metadata, unknown sources or topics,
+    or conditions on fields and values the vocabulary does not have."""
+    seen: set[str] = set()
+    for rule in kb.rules:
+        where = f"rule {rule.id!r}"
+        if not RULE_ID.fullmatch(rule.id):
+            raise RulebookError(f"{where}: ids look like R-TOPIC-NAME")
+        if rule.id in seen:
+            raise RulebookError(f"{where}: duplicate id")
+        seen.add(rule.id)
+        for name in ("title", "rationale", "source"):
+            if not getattr(rule, name).strip():
+                raise RulebookError(f"{where}: empty {name}")
+        for key in re.findall(r"\[([a-z0-9_]+)\]", rule.source) or [None]:
+            if key not in kb.sources:
+                raise RulebookError(f"{where}: source must cite a known [source key], got {rule.source!r}")
+        if rule.topic not in kb.topics:
+            raise RulebookError(f"{where}: unknown topic {rule.topic!r}")
+        if not rule.then:
+            raise RulebookError(f"{where}: concludes nothing")
+        for condition in _leaves(rule.when):
+            _check_answer_condition(kb.vocabulary, where, condition)
+
+
+def _leaves(conditions: Iterable[Condition]) -> Iterable[Condition]:
+    for condition in conditions:
+        options = getattr(condition, "options", None)
+        if options is not None:
+            yield from _leaves(options)
+        else:
+            yield condition
+
+
+def _check_answer_condition(vocabulary: Vocabulary, where: str, condition: Condition) -> None:
+    if isinstance(condition, NotAnswered) and condition.field not in vocabulary:
+        raise RulebookError(f"{where}: condition on unknown field {condition.field!r}")
+    if not isinstance(condition, (Answer, OneOf)):
+        return
+    if condition.field not in vocabulary:
+        raise RulebookError(f"{where}: condition on unknown field {condition.field!r}")
+    kind = vocabulary[condition.field].kind
+    values = condition.values if isinstance(condition, OneOf) else (condition.value,)
+    for value in values:
+        if isinstance(kind, Choice) and value not in kind.values:
+            raise RulebookError(f"{where}: {condition.field} has no value {value!r}")
+        if isinstance(kind, Number) and not (kind.minimum <= value <= kind.maximum):
+            raise RulebookError(f"{where}: {condition.field} threshold {value!r} outside its range")
+    if isinstance(condition, Answer) and condition.op != "==" and not isinstance(kind, Number):
+        raise RulebookError(f"{where}: {condition.op} needs a number field")
+
+
+def compile_engine(kb: KnowledgeBase) -> type[KnowledgeEngine]:
+    """One experta engine class holding every rule of the rulebook, in rulebook order."""
+    check_rulebook(kb)
+    members: dict[str, Any] = {"__strategy__": StableStrategy}
+    for position, spec in enumerate(kb.rules):
+        # experta discovers rules by attribute name, sorted: zero-padded positions keep
+        # discovery in rulebook order (the strategy orders firing independently of it).
+        members[f"rule_{position:04d}"] = _compile_rule(kb, spec, position)
+    return type(f"{kb.name.title().replace('-', '')}Engine", (KnowledgeEngine,), members)
+
+
+def _compile_rule(kb: KnowledgeBase, spec: RuleSpec, position: int) -> Rule:
+    single = [c for c in spec.when if isinstance(c, (Answer, OneOf))]
+    composite = [c for c in spec.when if isinstance(c, AnswerCondition) and c not in single]
+    derived = [c for c in spec.when if isinstance(c, (Concluded, NotConcluded))]
+    missing = [c for c in spec.when if isinstance(c, NotAnswered)]
+    patterns: list = []
+    case_pattern = kb.case_fact(**case_pattern_constraints(single))
+    if composite:
+        patterns.append(AS.case << case_pattern)
+        patterns.append(TEST(_composite_test(composite)))
+    else:
+        patterns.append(case_pattern)
+    patterns.extend(c.pattern() for c in derived)
+    patterns.extend(c.pattern(kb.case_fact) for c in missing)
+
+    actions = spec.then
+    rule_id = spec.id
+
+    def fire(engine, **_bindings):
+        new_facts = []
+        for action in actions:
+            new_facts.extend(action.facts(rule_id, engine.facts.values()))
+        engine.declare(*new_facts)
+
+    fire.__name__ = rule_id
+    fire.__doc__ = spec.title
+    fire.rule_spec = spec
+    fire.rule_position = position
+    return Rule(*patterns, salience=spec.phase)(fire)
+
+
+def _composite_test(conditions: list[AnswerCondition]) -> Callable:
+    def test(case):
+        return all(condition.test(case) for condition in conditions)
+    return test

@@ -1,0 +1,102 @@
+"""Running a knowledge base on cases: one experta engine per process, ``reset()`` per case.
+
+``TracingEngine.run`` is experta's own run loop (get activations, update the agenda, pop
+the next, call the rule) with one addition: after each rule body it records the firing:
+the rule, the facts its activation matched, and what the firing asserted and retracted
+(experta's ``facts.added`` / ``facts.removed`` right after the body).  Records keep
+references to the (immutable) facts, so tracing costs little until a trace is printed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from engine.experta_compat import Fact, KnowledgeEngine
+from engine.rulebook import KnowledgeBase, RuleSpec, compile_engine
+from engine.vocabulary import ValidCase
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule firing, in the order experta fired it."""
+
+    step: int
+    rule: RuleSpec
+    matched: tuple[Fact, ...]
+    asserted: tuple[Fact, ...]
+    retracted: tuple[Fact, ...]
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule.id
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one case left in working memory, and how it got there."""
+
+    case: ValidCase
+    facts: tuple[Fact, ...]
+    firings: tuple[Firing, ...]
+
+    @property
+    def fired_rules(self) -> list[str]:
+        return [f.rule_id for f in self.firings]
+
+
+def fact_values(fact: Fact) -> dict[str, Any]:
+    """A fact's fields without experta's bookkeeping keys."""
+    return {k: v for k, v in fact.items() if not Fact.is_special(k)}
+
+
+class TracingEngine(KnowledgeEngine):
+    """experta's engine, recording each firing as it happens."""
+
+    _deffacts_cache = None
+
+    def get_deffacts(self):
+        # experta looks the DefFacts up with inspect.getmembers on every reset(); the
+        # set never changes for a compiled rulebook, so look once.
+        if self._deffacts_cache is None:
+            self._deffacts_cache = super().get_deffacts()
+        return self._deffacts_cache
+
+    def run(self, steps=float("inf")):
+        self.running = True
+        self.firings = []
+        while steps > 0 and self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            steps -= 1
+            activation.rule(self, **{k: v for k, v in activation.context.items()
+                                     if not k.startswith("__")})
+            self.firings.append(Firing(
+                step=len(self.firings) + 1,
+                rule=activation.rule._wrapped.rule_spec,
+                matched=tuple(sorted(activation.facts, key=lambda f: f["__factid__"])),
+                asserted=tuple(self.facts.added),
+                retracted=tuple(self.facts.removed),
+            ))
+        self.running = False
+
+
+class Screener:
+    """Validates and runs cases against one knowledge base.  Build once, reuse per case."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        engine_class = compile_engine(kb)
+        self._engine = type(engine_class.__name__, (TracingEngine, engine_class), {})()
+
+    def validate(self, raw: Mapping[str, Any], label: str | None = None) -> ValidCase:
+        return self.kb.vocabulary.validate(raw, label)
+
+    def run(self, case: ValidCase) -> Run:
+        engine = self._engine
+        engine.reset()
+        engine.declare(self.kb.case_fact(**case.answers))
+        engine.run()
+        return Run(case=case, facts=tuple(engine.facts.values()), firings=tuple(engine.firings))

@@ -1,0 +1,269 @@
+"""Turning a raw case (a mapping of field -> value) into validated answers.
+
+Generic: the fields, their kinds and their accepted spellings come from the knowledge
+base's vocabulary (data).  Nothing here knows what a field means clinically.
+
+Rules of the contract implemented here:
+- a field that is absent, blank, ``unknown`` or null is *not known* and is left out of
+  the answers (never turned into ``no``);
+- any other value that is not an accepted spelling is an error naming the case, the
+  field, the bad value and what was expected; misspelt field names get a did-you-mean;
+- every problem of a case is reported together, in field order.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+# Spellings that mean "not known" for every field (compared after strip + lower-case).
+NOT_KNOWN_SPELLINGS = frozenset({"", "unknown"})
+
+
+class CaseError(ValueError):
+    """A case that cannot be screened, with every problem found in it."""
+
+    def __init__(self, case_id: str | None, label: str | None, problems: list["Problem"]):
+        self.case_id = case_id
+        self.label = label
+        self.problems = problems
+        super().__init__(self.message())
+
+    def where(self) -> str:
+        """Names the case: where it came from (file, row) and its id when it has a valid one."""
+        named = f"case {self.case_id!r}" if self.case_id else ""
+        if self.label and named:
+            return f"{self.label} ({named})"
+        return self.label or named or "case"
+
+    def message(self) -> str:
+        where = self.where()
+        lines = [p.describe() for p in self.problems]
+        if len(lines) == 1:
+            return f"{where}: {lines[0]}"
+        return f"{where}: {len(lines)} problems:\n" + "\n".join(f"  - {line}" for line in lines)
+
+    def as_dicts(self) -> list[dict]:
+        return [p.as_dict() for p in self.problems]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field of a case."""
+
+    field: str
+    value: Any
+    expected: str
+    suggestion: str | None = None
+
+    def describe(self) -> str:
+        text = f"field {self.field!r}: got {self.value!r}, expected {self.expected}"
+        if self.suggestion:
+            text += f" (did you mean {self.suggestion!r}?)"
+        return text
+
+    def as_dict(self) -> dict:
+        value = self.value if isinstance(self.value, (str, int, float, bool, type(None))) else repr(self.value)
+        return {"field": self.field, "value": value, "expected": self.expected,
+                "suggestion": self.suggestion}
+
+
+class Invalid(Exception):
+    """Raised by a kind's parser; carries what was expected and an optional suggestion."""
+
+    def __init__(self, expected: str, suggestion: str | None = None):
+        super().__init__(expected)
+        self.expected = expected
+        self.suggestion = suggestion
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A kind whose answer is one of a few values, each with accepted spellings."""
+
+    name: str
+    values: tuple[str, ...]
+    spellings: Mapping[str, str]  # accepted spelling (lower case) -> canonical value
+    booleans: Mapping[bool, str] = field(default_factory=dict)  # JSON true/false, if accepted
+    numbers: Mapping[int, str] = field(default_factory=dict)  # spreadsheet 1/0, if accepted
+
+    def expected(self) -> str:
+        return f"{self.name}: one of " + ", ".join(self.values)
+
+    def parse(self, value: Any) -> str:
+        if isinstance(value, bool):
+            if value in self.booleans:
+                return self.booleans[value]
+            raise Invalid(self.expected())
+        if _is_number(value):
+            if math.isfinite(value) and value == int(value) and int(value) in self.numbers:
+                return self.numbers[int(value)]
+            raise Invalid(self.expected())
+        if isinstance(value, str):
+            spelling = value.strip().lower()
+            if spelling in self.spellings:
+                return self.spellings[spelling]
+            close = difflib.get_close_matches(spelling, list(self.spellings), n=1, cutoff=0.6)
+            raise Invalid(self.expected(), close[0] if close else None)
+        raise Invalid(self.expected())
+
+    def allowed(self) -> list[str]:
+        return list(self.values)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number with plausibility bounds (inclusive); out of range is an error, never a clamp."""
+
+    minimum: float
+    maximum: float
+    whole: bool
+    unit: str
+
+    def expected(self) -> str:
+        what = "a whole number" if self.whole else "a number"
+        low = int(self.minimum) if float(self.minimum).is_integer() else self.minimum
+        high = int(self.maximum) if float(self.maximum).is_integer() else self.maximum
+        return f"{what} of {self.unit} from {low} to {high}"
+
+    def parse(self, value: Any) -> int | float:
+        if _is_number(value):
+            number = value
+        elif isinstance(value, str) and _PLAIN_DECIMAL.fullmatch(value.strip()):
+            number = float(value.strip())
+        else:
+            raise Invalid(self.expected())
+        if not math.isfinite(number) or not self.minimum <= number <= self.maximum:
+            raise Invalid(self.expected())
+        if self.whole:
+            if number != int(number):
+                raise Invalid(self.expected())
+            return int(number)
+        return int(number) if float(number).is_integer() else float(number)
+
+    def allowed(self) -> list[str]:
+        return [self.expected()]
+
+
+_PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+@dataclass(frozen=True)
+class Text:
+    """Free text with a length limit and patterns it must not contain (each with its reason)."""
+
+    max_length: int
+    forbidden: tuple[tuple[re.Pattern, str], ...] = ()
+
+    def expected(self) -> str:
+        return f"text of at most {self.max_length} characters"
+
+    def parse(self, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise Invalid(self.expected())
+        text = str(value).strip()
+        if len(text) > self.max_length:
+            raise Invalid(self.expected())
+        for pattern, reason in self.forbidden:
+            if pattern.search(text):
+                raise Invalid(f"{self.expected()} that {reason}")
+        return text
+
+    def allowed(self) -> list[str]:
+        return [self.expected()]
+
+
+Kind = Choice | Number | Text
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of the input contract: its kind, what it means and how to ask for it."""
+
+    name: str
+    kind: Kind
+    meaning: str
+    question: str
+    help: str
+    group: str
+    sensitive_value: bool = False  # value must never be echoed in an error (e.g. an identifier)
+
+
+@dataclass(frozen=True)
+class ValidCase:
+    """A case whose answers passed validation.  ``answers`` holds known answers only."""
+
+    case_id: str | None
+    answers: Mapping[str, Any]
+    not_known: tuple[str, ...]
+
+    def answer(self, name: str) -> Any:
+        return self.answers.get(name)
+
+
+class Vocabulary:
+    """The fields a case may carry, in the order the knowledge base lists them."""
+
+    def __init__(self, fields: Iterable[FieldSpec], id_field: str):
+        self.fields: dict[str, FieldSpec] = {f.name: f for f in fields}
+        self.id_field = id_field
+        if id_field not in self.fields:
+            raise ValueError(f"the id field {id_field!r} is not in the vocabulary")
+
+    def __iter__(self):
+        return iter(self.fields.values())
+
+    def __getitem__(self, name: str) -> FieldSpec:
+        return self.fields[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.fields
+
+    def answer_fields(self) -> list[FieldSpec]:
+        return [f for f in self.fields.values() if f.name != self.id_field]
+
+    def suggest_field(self, name: str) -> str | None:
+        close = difflib.get_close_matches(str(name).strip().lower(), list(self.fields), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def validate(self, raw: Mapping[str, Any], label: str | None = None) -> ValidCase:
+        """Validate one raw case; raise CaseError listing every problem found.
+
+        ``label`` names the case in errors when it has no usable id (e.g. "row 12").
+        """
+        if not isinstance(raw, Mapping):
+            raise CaseError(None, label, [Problem("(case)", type(raw).__name__,
+                                            "a mapping of field names to values (a JSON object)")])
+        problems: list[Problem] = []
+        parsed: dict[str, Any] = {}
+        for key in raw:
+            if not isinstance(key, str) or key not in self.fields:
+                problems.append(Problem(str(key), raw[key], "a field of the vocabulary (see `lbp vocabulary`)",
+                                        self.suggest_field(str(key))))
+                continue
+            value = raw[key]
+            if value is None or (isinstance(value, str) and value.strip().lower() in NOT_KNOWN_SPELLINGS):
+                continue
+            spec = self.fields[key]
+            try:
+                parsed[key] = spec.kind.parse(value)
+            except Invalid as bad:
+                shown = "(withheld: it looks like a direct identifier)" if spec.sensitive_value else value
+                problems.append(Problem(key, shown, bad.expected, bad.suggestion))
+        case_id = parsed.pop(self.id_field, None)
+        if problems:
+            problems.sort(key=lambda p: self._order(p.field))
+            raise CaseError(case_id, label, problems)
+        answers = {name: parsed[name] for name in self.fields if name in parsed}
+        not_known = tuple(f.name for f in self.answer_fields() if f.name not in answers)
+        return ValidCase(case_id=case_id, answers=answers, not_known=not_known)
+
+    def _order(self, name: str) -> tuple[int, str]:
+        names = list(self.fields)
+        return (names.index(name), name) if name in self.fields else (len(names), name)

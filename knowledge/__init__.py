@@ -1,0 +1,79 @@
+"""The lbp-screen knowledge base: vocabulary, catalogues, facts and rulebook.
+
+``KNOWLEDGE_BASE`` bundles them for the engine.  Its version is bumped by hand whenever a
+rule's meaning changes; its digest is computed from the files of this package, so a
+result names the exact rules that produced it.
+"""
+import pathlib
+
+from engine.conditions import Labels
+from engine.rulebook import KnowledgeBase
+from knowledge import facts
+from knowledge.causes import CAUSES
+from knowledge.exercises import EXERCISES
+from knowledge.red_flags import RED_FLAG_CONDITIONS
+from knowledge.result import build_result
+from knowledge.rules import RULES, TOPICS
+from knowledge.sources import SOURCES
+from knowledge.vocabulary import VOCABULARY
+
+VERSION = "1.0.0"
+
+_PACKAGE = pathlib.Path(__file__).resolve().parent
+
+# Why-not targets: kind -> (conclusion fact, field holding the id), and the valid ids.
+TARGETS = {
+    "responder": (facts.Responder, "type"),
+    "cause": (facts.PossibleCause, "cause"),
+    "exercise": (facts.ExerciseAdvice, "exercise"),
+    "red_flag": (facts.RedFlag, "condition"),
+    "urgency": (facts.Urgency, "level"),
+}
+TARGET_VALUES = {
+    "responder": ["extension", "flexion", "mixed", "undetermined"],
+    "cause": list(CAUSES),
+    "exercise": list(EXERCISES),
+    "red_flag": list(RED_FLAG_CONDITIONS),
+    "urgency": ["emergency", "urgent", "routine"],
+}
+
+
+def _field_label(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _conclusion_label(fact_type: type, values: dict) -> str:
+    """Plain words for a conclusion, e.g. 'responder type is extension'."""
+    noun = {
+        facts.ResponderEvidence: "evidence for a direction",
+        facts.ResponderTally: "the count of responder evidence",
+        facts.Responder: "responder type",
+        facts.PossibleCause: "possible cause",
+        facts.RedFlag: "red flag",
+        facts.Urgency: "urgency",
+        facts.ExerciseAdviceWithheld: "exercise advice withheld",
+        facts.ExerciseAdvice: "exercise advice",
+        facts.Referral: "referral",
+        facts.PopulationWarning: "population warning",
+        facts.Assessment: "assessment advice",
+    }[fact_type]
+    if not values:
+        return noun
+    details = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(values.items()))
+    return f"{noun} ({details})"
+
+
+KNOWLEDGE_BASE = KnowledgeBase(
+    name="lbp-screen",
+    version=VERSION,
+    vocabulary=VOCABULARY,
+    rules=RULES,
+    sources=SOURCES,
+    topics=TOPICS,
+    case_fact=facts.Case,
+    labels=Labels(_field_label, _conclusion_label),
+    build_result=build_result,
+    targets=TARGETS,
+    target_values=TARGET_VALUES.__getitem__,
+    files=tuple(sorted(_PACKAGE.rglob("*.py"))),
+)

@@ -1,0 +1,2 @@
+"""Exercise catalogue (placeholder until the knowledge-base work)."""
+EXERCISES = {}

@@ -1,0 +1,56 @@
+"""The kinds of fact in working memory.
+
+One ``Case`` fact carries the validated answers (only the answered fields: a missing key
+is how "not known" looks to experta, and no rule can match it).  Every other fact is a
+conclusion and records, in ``rule``, the id of the rule that concluded it.
+"""
+from engine.experta_compat import Fact
+
+
+class Case(Fact):
+    """The case's known answers, one field per answered question."""
+
+
+class ResponderEvidence(Fact):
+    """One finding that points to a direction: ``direction`` is extension or flexion."""
+
+
+class ResponderTally(Fact):
+    """How many findings point each way: fields ``extension`` and ``flexion``."""
+
+
+class Responder(Fact):
+    """The responder type: ``type`` is extension, flexion, mixed or undetermined."""
+
+
+class PossibleCause(Fact):
+    """A cause worth discussing with a clinician: ``cause`` is a cause id."""
+
+
+class RedFlag(Fact):
+    """A warning sign of serious pathology: ``condition`` and its ``urgency``."""
+
+
+class Urgency(Fact):
+    """The result's urgency: ``level`` is emergency, urgent or routine."""
+
+
+class ExerciseAdviceWithheld(Fact):
+    """Exercise advice must not be given for this case: ``reason`` says why."""
+
+
+class ExerciseAdvice(Fact):
+    """Advice about one exercise: ``exercise`` id, ``advice`` (recommended, avoid or
+    caution) and, for avoid and caution, the ``reason``."""
+
+
+class Referral(Fact):
+    """Where a red flag sends the person: ``service`` and ``urgency``."""
+
+
+class PopulationWarning(Fact):
+    """The case lies outside the population the rules were written for: ``code``, ``text``."""
+
+
+class Assessment(Fact):
+    """The professional-assessment advice: ``level`` matches the urgency."""

@@ -1,0 +1,123 @@
+"""How the rulebook's conclusions become the clinical sections of the contract's result.
+
+Everything listed here was concluded by a rule; each entry carries the ids of the rules
+that concluded it.  Lists are in a fixed order (catalogue order), so the result does not
+depend on the order the answers arrived in.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from engine.experta_compat import Fact
+from knowledge.causes import CAUSES
+from knowledge.exercises import EXERCISES
+from knowledge.facts import (
+    Assessment, ExerciseAdvice, PopulationWarning, PossibleCause, RedFlag, Responder,
+    ResponderEvidence, Urgency,
+)
+from knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_ADVICE, URGENCY_LEVELS
+
+SCREENING_NOTICE = ("This is a screening and teaching aid, not a diagnosis. A registered "
+                    "physiotherapist or doctor should assess you before you act on it.")
+
+WARNING_TEXT = {
+    "under_18": "Age is under 18, outside the adult population these rules were written for: "
+                "no exercise advice is given; please see a clinician experienced with young people.",
+    "age_not_known": "Age was not given: the advice assumes an adult, and age-related red flags "
+                     "could not be checked.",
+}
+
+
+def build_result(case, facts: Iterable[Fact], fired_rules: list[str]) -> dict[str, Any]:
+    facts = list(facts)
+    by_type: dict[type, list[Fact]] = {}
+    for fact in facts:
+        by_type.setdefault(type(fact), []).append(fact)
+    order = {rule_id: i for i, rule_id in enumerate(fired_rules)}
+
+    def ordered(rule_ids):
+        return sorted(set(rule_ids), key=lambda r: order.get(r, len(order)))
+
+    return {
+        "responder": _responder(by_type, ordered),
+        "possible_causes": _causes(by_type.get(PossibleCause, []), ordered),
+        "red_flags": _red_flags(by_type.get(RedFlag, []), ordered),
+        "urgency": _single(by_type, Urgency, "level"),
+        "exercises": _exercises(by_type.get(ExerciseAdvice, []), ordered),
+        "professional_assessment": _assessment(by_type),
+        "warnings": [WARNING_TEXT[code] for code in WARNING_TEXT
+                     if any(f["code"] == code for f in by_type.get(PopulationWarning, []))],
+    }
+
+
+def _causes(causes, ordered):
+    result = []
+    for cause_id, cause in CAUSES.items():
+        rules = [f["rule"] for f in causes if f["cause"] == cause_id]
+        if rules:
+            result.append({"id": cause_id, "name": cause.name, "rules": ordered(rules)})
+    return result
+
+
+def _single(by_type, fact_type, field):
+    values = sorted({f[field] for f in by_type.get(fact_type, [])})
+    if len(values) != 1:
+        raise ValueError(f"expected exactly one {fact_type.__name__}, got {values}")
+    return values[0]
+
+
+def _responder(by_type, ordered):
+    responder = by_type.get(Responder, [])
+    kind = _single(by_type, Responder, "type")
+    evidence = by_type.get(ResponderEvidence, [])
+    toward = {"extension": ["extension"], "flexion": ["flexion"],
+              "mixed": ["extension", "flexion"], "undetermined": []}[kind]
+    against = {"extension": ["flexion"], "flexion": ["extension"]}.get(kind, [])
+    return {
+        "type": kind,
+        "for": ordered([f["rule"] for f in responder]
+                       + [f["rule"] for f in evidence if f["direction"] in toward]),
+        "against": ordered(f["rule"] for f in evidence if f["direction"] in against),
+    }
+
+
+def _red_flags(flags, ordered):
+    """One entry per red flag found (a flag id names the warning sign that was found),
+    grouped by condition in catalogue order, most pressing first within a condition."""
+    result = []
+    for condition in RED_FLAG_CONDITIONS:
+        found = sorted((f for f in flags if f["condition"] == condition),
+                       key=lambda f: (URGENCY_LEVELS.index(f["urgency"]), f["flag"]))
+        seen = set()
+        for fact in found:
+            if fact["flag"] in seen:
+                continue
+            seen.add(fact["flag"])
+            result.append({"id": fact["flag"], "condition": condition, "urgency": fact["urgency"],
+                           "rules": ordered(f["rule"] for f in found if f["flag"] == fact["flag"])})
+    return result
+
+
+def _exercises(advice, ordered):
+    sections = {"recommended": [], "avoid": [], "caution": []}
+    for exercise_id in EXERCISES:
+        for kind, entries in sections.items():
+            found = [f for f in advice if f["exercise"] == exercise_id and f["advice"] == kind]
+            if not found:
+                continue
+            entry = {"id": exercise_id}
+            if kind != "recommended":
+                entry["reason"] = found[0]["reason"]
+            entry["rules"] = ordered(f["rule"] for f in found)
+            entries.append(entry)
+    return sections
+
+
+def _assessment(by_type):
+    level = _single(by_type, Assessment, "level")
+    referrals = []
+    for condition in RED_FLAG_CONDITIONS:
+        if any(f["condition"] == condition for f in by_type.get(RedFlag, [])):
+            referrals.append(f"{RED_FLAG_CONDITIONS[condition].name}: {RED_FLAG_CONDITIONS[condition].referral}.")
+    text = " ".join([URGENCY_ADVICE[level], *referrals, SCREENING_NOTICE])
+    return {"recommended": True, "text": text}

@@ -1,0 +1,3 @@
+"""Possible causes (the article's thirteen)."""
+TOPIC = "causes"
+RULES = []

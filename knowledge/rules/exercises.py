@@ -1,0 +1,3 @@
+"""Exercise advice."""
+TOPIC = "exercises"
+RULES = []

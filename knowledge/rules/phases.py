@@ -1,0 +1,17 @@
+"""When each kind of rule runs.  experta fires higher salience first; a rule that asks
+whether something was *not* concluded must run in a later phase than every rule that
+could conclude it, so the closed-world reading is sound."""
+from engine.rulebook import RuleSpec
+
+FINDINGS = 90     # read the answers: red flags, responder evidence, possible causes, warnings
+TALLY = 80        # count responder evidence
+DECISION = 70     # responder type; urgency from the red flags found
+GATE = 60         # whether exercise advice may be given at all
+ADVICE = 50       # exercise advice
+ASSESSMENT = 40   # the professional-assessment advice, worded for the urgency
+
+
+def rule(id, title, *, topic, phase, when, then, rationale, source):
+    """A rule of the rulebook (keyword arguments keep each rule readable as a record)."""
+    return RuleSpec(id=id, title=title, rationale=" ".join(rationale.split()), source=source,
+                    topic=topic, phase=phase, when=tuple(when), then=tuple(then))

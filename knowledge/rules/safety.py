@@ -1,0 +1,79 @@
+"""Safety: urgency, escalation, the population the rules fit, and the assessment advice.
+
+The red flags themselves are in ``red_flags.py``.  These rules turn the flags found into
+one urgency (the most pressing wins), withhold exercise advice whenever it would be
+unsafe to give, and always end in a recommendation to see a registered clinician.
+"""
+from engine.conditions import among, answer, below_value, concluded, not_answered, not_concluded
+from engine.rulebook import conclude
+from knowledge.facts import (
+    Assessment, ExerciseAdviceWithheld, PopulationWarning, RedFlag, Urgency,
+)
+from knowledge.rules.phases import ASSESSMENT, DECISION, FINDINGS, GATE, rule
+
+TOPIC = "safety"
+ADULT_AGE = 18  # the article and the guidance behind these rules address adults
+
+RULES = [
+    rule("R-SAFETY-AGE-UNDER-ADULT", "Under 18: outside the population these rules were written for",
+         topic=TOPIC, phase=FINDINGS, when=[below_value("age", ADULT_AGE)],
+         then=[conclude(PopulationWarning, code="under_18"),
+               conclude(ExerciseAdviceWithheld, reason="under_18")],
+         rationale="The source article and NICE NG59 address adults (NG59 covers people over "
+                   "16). Back pain in children and teenagers has a different set of serious "
+                   "causes, such as stress fractures and infection, so this tool gives no "
+                   "exercise advice under 18 and asks for assessment by a clinician who sees "
+                   "young people.",
+         source="[nice_ng59] scope (over 16s); [finucane_2020]; [project] population"),
+    rule("R-SAFETY-AGE-NOT-KNOWN", "Age not given: advice assumes an adult",
+         topic=TOPIC, phase=FINDINGS, when=[not_answered("age")],
+         then=[conclude(PopulationWarning, code="age_not_known")],
+         rationale="Without an age the tool cannot tell whether the person is an adult, and "
+                   "several red flags depend on age; the result says so instead of guessing.",
+         source="[project] population"),
+    rule("R-SAFETY-URGENCY-EMERGENCY", "Emergency: a red flag needs same-day care",
+         topic=TOPIC, phase=DECISION, when=[concluded(RedFlag, urgency="emergency")],
+         then=[conclude(Urgency, level="emergency")],
+         rationale="The most pressing flag sets the pace: one emergency flag makes the whole "
+                   "result an emergency, whatever else was found.",
+         source="[finucane_2020]; [girft_ces_2023]"),
+    rule("R-SAFETY-URGENCY-URGENT", "Urgent: a red flag needs care within days",
+         topic=TOPIC, phase=DECISION,
+         when=[concluded(RedFlag, urgency="urgent"), not_concluded(RedFlag, urgency="emergency")],
+         then=[conclude(Urgency, level="urgent")],
+         rationale="An urgent flag without any emergency flag asks for a medical review "
+                   "within days.",
+         source="[finucane_2020]; [nice_ng59]"),
+    rule("R-SAFETY-URGENCY-ROUTINE", "Routine: no urgent or emergency red flag",
+         topic=TOPIC, phase=DECISION,
+         when=[not_concluded(RedFlag, urgency=among("emergency", "urgent"))],
+         then=[conclude(Urgency, level="routine")],
+         rationale="No flag calls for speed; a routine assessment still comes first, before "
+                   "any self-directed exercise.",
+         source="[nice_ng59]; [article] Treatment"),
+    rule("R-SAFETY-WITHHOLD-EXERCISE", "Urgent or emergency: no exercise advice",
+         topic=TOPIC, phase=GATE, when=[concluded(Urgency, level=among("emergency", "urgent"))],
+         then=[conclude(ExerciseAdviceWithheld, reason="red_flag")],
+         rationale="When a serious cause may be behind the pain, exercising first could delay "
+                   "care or do harm; every exercise recommendation is withdrawn until a "
+                   "clinician has assessed the person.",
+         source="[finucane_2020]; [project] escalation"),
+    rule("R-SAFETY-ASSESS-EMERGENCY", "Assessment advice: emergency department today",
+         topic=TOPIC, phase=ASSESSMENT, when=[concluded(Urgency, level="emergency")],
+         then=[conclude(Assessment, level="emergency")],
+         rationale="Plain, direct words about where to go and how fast, because delay is what "
+                   "causes lasting harm in these conditions.",
+         source="[girft_ces_2023]; [finucane_2020]"),
+    rule("R-SAFETY-ASSESS-URGENT", "Assessment advice: see a doctor within days",
+         topic=TOPIC, phase=ASSESSMENT, when=[concluded(Urgency, level="urgent")],
+         then=[conclude(Assessment, level="urgent")],
+         rationale="A prompt medical review can arrange the tests these flags call for.",
+         source="[finucane_2020]; [nice_ng59]"),
+    rule("R-SAFETY-ASSESS-ROUTINE", "Assessment advice: book a physiotherapist or doctor",
+         topic=TOPIC, phase=ASSESSMENT, when=[concluded(Urgency, level="routine")],
+         then=[conclude(Assessment, level="routine")],
+         rationale="Screening cannot examine anyone: the article itself says the same stretch "
+                   "helps some backs and aggravates others, so a registered clinician should "
+                   "confirm the pattern and set the dose.",
+         source="[article] stretches introduction; [article] Treatment; [nice_ng59]"),
+]

@@ -1,0 +1,45 @@
+"""Where the rules come from.  Every rule's ``source`` cites one or more of these keys in
+square brackets, followed by the section or item it rests on."""
+from engine.rulebook import Source
+
+SOURCES = {s.key: s for s in (
+    Source("article",
+           "Physiotherapy clinic article on lower back and hip pain: the hip-back relationship, "
+           "thirteen common causes, extension versus flexion responders, and nineteen stretches "
+           "with their cautions (the project's source text; its closing advertisement is not used)."),
+    Source("nice_ng59",
+           "NICE guideline NG59, Low back pain and sciatica in over 16s: assessment and management "
+           "(2016, updated 2020).",
+           "https://www.nice.org.uk/guidance/ng59"),
+    Source("finucane_2020",
+           "Finucane LM, Downie A, Mercer C, et al. International framework for red flags for "
+           "potential serious spinal pathologies. J Orthop Sports Phys Ther 2020;50(7):350-372.",
+           "https://doi.org/10.2519/jospt.2020.9971"),
+    Source("girft_ces_2023",
+           "GIRFT / NHS England, National suspected cauda equina syndrome pathway (2023): "
+           "same-day emergency assessment and MRI for suspected cauda equina syndrome.",
+           "https://gettingitrightfirsttime.co.uk/"),
+    Source("asas_ibp_2009",
+           "Sieper J, van der Heijde D, Landewe RB, et al. New criteria for inflammatory back pain "
+           "in patients with chronic back pain: a real patient exercise by experts from the "
+           "Assessment of SpondyloArthritis international Society (ASAS). Ann Rheum Dis "
+           "2009;68(6):784-788.",
+           "https://doi.org/10.1136/ard.2008.101501"),
+    Source("katz_stenosis_2008",
+           "Katz JN, Harris MB. Lumbar spinal stenosis. N Engl J Med 2008;358(8):818-825.",
+           "https://doi.org/10.1056/NEJMcp0708097"),
+    Source("nice_cks_sciatica",
+           "NICE Clinical Knowledge Summary: Sciatica (lumbar radiculopathy), diagnosis section.",
+           "https://cks.nice.org.uk/topics/sciatica-lumbar-radiculopathy/"),
+    Source("acr_fm_2016",
+           "Wolfe F, Clauw DJ, Fitzcharles MA, et al. 2016 Revisions to the 2010/2011 fibromyalgia "
+           "diagnostic criteria. Semin Arthritis Rheum 2016;46(3):319-329.",
+           "https://doi.org/10.1016/j.semarthrit.2016.08.012"),
+    Source("long_dp_2004",
+           "Long A, Donelson R, Fung T. Does it matter which exercise? A randomized control trial "
+           "of exercise for low back pain. Spine 2004;29(23):2593-2602 (directional preference).",
+           "https://doi.org/10.1097/01.brs.0000146464.23641.ed"),
+    Source("project",
+           "lbp-screen design decision, recorded in the rule's rationale and the README "
+           "(how evidence is combined, when advice is withheld, how results are worded)."),
+)}

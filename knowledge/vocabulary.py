@@ -1,0 +1,185 @@
+"""The input vocabulary (case contract, section 1) as data.
+
+Each field: its kind (accepted answers), what it means, the plain-language question an
+interviewer asks, a line of help, and its group.  Groups are listed in the order a
+clinician screens: warning signs first, then the pain pattern, then history and lifestyle.
+Questions and help are this project's own wording.
+"""
+import re
+
+from engine.vocabulary import Choice, FieldSpec, Number, Text, Vocabulary
+
+GROUPS = {
+    "red_flags": "Warning signs",
+    "pain_pattern": "Pain pattern",
+    "history": "History and lifestyle",
+}
+
+YES_NO = Choice(
+    name="yes/no",
+    values=("yes", "no"),
+    spellings={"yes": "yes", "y": "yes", "true": "yes", "1": "yes",
+               "no": "no", "n": "no", "false": "no", "0": "no"},
+    booleans={True: "yes", False: "no"},
+    numbers={1: "yes", 0: "no"},
+)
+EFFECT = Choice(
+    name="effect",
+    values=("worse", "better", "no_change"),
+    spellings={"worse": "worse", "better": "better", "no_change": "no_change",
+               "same": "no_change", "no change": "no_change"},
+)
+ONSET = Choice(name="onset", values=("sudden", "gradual"),
+               spellings={"sudden": "sudden", "gradual": "gradual"})
+LEG_PAIN = Choice(
+    name="leg pain",
+    values=("none", "one_leg", "both_legs"),
+    # the spaced spellings are how people type them; the contract's values stay canonical
+    spellings={"none": "none", "one_leg": "one_leg", "one leg": "one_leg",
+               "both_legs": "both_legs", "both legs": "both_legs"},
+)
+
+# Plausibility bounds (contract, section 1).
+OLDEST_AGE = 120            # no verified human lifespan exceeds it
+LONGEST_EPISODE_WEEKS = 5200  # a hundred years: longer cannot be one person's episode
+MINUTES_IN_DAY = 1440       # morning stiffness cannot outlast the day
+CASE_ID_MAX_LENGTH = 64     # room for any registry key, too short for free-text notes
+
+# A case id must be anonymised: no e-mail address, no phone-number-like run of digits.
+# Phone-like: seven digits in a row (a local number), or nine or more digits joined by
+# single phone separators (space . - ( ) +); ids such as "clinic-2024-0001" stay valid.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+PHONE_LIKE = re.compile(r"\d{7,}|\+?\d(?:[\s().+-]?\d){8,}")
+
+
+def _yes_no(name, meaning, question, help, group):
+    return FieldSpec(name, YES_NO, meaning, question, help, group)
+
+
+def _effect(name, meaning, question, help):
+    return FieldSpec(name, EFFECT, meaning, question, help, "pain_pattern")
+
+
+FIELDS = (
+    FieldSpec("case_id",
+              Text(CASE_ID_MAX_LENGTH, ((EMAIL, "contains no e-mail address"),
+                                        (PHONE_LIKE, "contains no phone-number-like run of digits"))),
+              "anonymised identifier of the case",
+              "What anonymised label should this case have?",
+              "Any short code. Never a name, e-mail, phone or health-service number.",
+              "history", sensitive_value=True),
+    # Warning signs first, as a clinician screens.
+    _yes_no("saddle_numbness", "numbness around the buttocks, genitals or inner thighs",
+            "Is there numbness or altered feeling around the back passage, genitals or inner thighs?",
+            "The area that would touch a saddle when riding.", "red_flags"),
+    _yes_no("bladder_or_bowel_change", "new difficulty passing urine, loss of bladder or bowel control",
+            "Has there been any new trouble passing urine, or any loss of bladder or bowel control?",
+            "New since the back pain began: hesitancy, retention, leaking, or not feeling the need to go.",
+            "red_flags"),
+    FieldSpec("leg_pain", LEG_PAIN, "pain travelling into the leg(s)",
+              "Does the pain travel into a leg? (none, one_leg, both_legs)",
+              "Pain that spreads from the back into the buttock, thigh or below.", "red_flags"),
+    _yes_no("leg_weakness", "weakness in a leg or foot",
+            "Is a leg or foot weak (for example tripping, a foot that slaps, trouble on stairs)?",
+            "Weakness, not just pain that makes moving hard.", "red_flags"),
+    _yes_no("leg_weakness_progressive", "that weakness is getting worse",
+            "Is that weakness getting worse over days or weeks?",
+            "Only if there is leg weakness.", "red_flags"),
+    _yes_no("significant_trauma", "major trauma such as a fall from height or a road accident",
+            "Did the pain start after a major injury, such as a fall from a height or a road accident?",
+            "A big force, not an everyday twist or lift.", "red_flags"),
+    _yes_no("history_of_cancer", "any past or current cancer",
+            "Has this person ever had cancer?", "Any cancer, past or present.", "red_flags"),
+    _yes_no("unexplained_weight_loss", "weight loss without trying",
+            "Has there been weight loss without trying?",
+            "Noticeable loss not explained by diet or exercise.", "red_flags"),
+    _yes_no("night_pain", "pain at night that does not ease with rest or a change of position",
+            "Is there pain at night that does not settle with rest or changing position?",
+            "Constant night pain, not just discomfort when rolling over.", "red_flags"),
+    _yes_no("fever", "fever or feeling systemically unwell",
+            "Is there a fever, or does the person feel generally unwell?",
+            "High temperature, sweats, shivers or feeling ill all over.", "red_flags"),
+    _yes_no("immunosuppressed", "immunosuppression (medication, HIV, transplant)",
+            "Is the immune system weakened (for example by medication, HIV or a transplant)?",
+            "Includes chemotherapy and drugs that damp the immune system.", "red_flags"),
+    _yes_no("iv_drug_use", "intravenous drug use",
+            "Does the person inject drugs?", "Current or recent intravenous drug use.", "red_flags"),
+    _yes_no("osteoporosis", "known osteoporosis",
+            "Has this person been told they have osteoporosis (thin bones)?",
+            "A diagnosis from a bone scan or a doctor.", "red_flags"),
+    _yes_no("long_term_steroids", "long-term oral corticosteroid use",
+            "Has the person taken steroid tablets (such as prednisolone) for months?",
+            "Tablets over a long time, not inhalers or creams.", "red_flags"),
+    # The pain pattern.
+    _effect("sitting", "what sitting does to the pain", "What does sitting do to the pain?",
+            "Answer worse, better or no_change."),
+    _effect("standing", "what standing does to the pain", "What does standing do to the pain?",
+            "Answer worse, better or no_change."),
+    _effect("walking", "what walking does to the pain", "What does walking do to the pain?",
+            "Answer worse, better or no_change."),
+    _effect("bending_forward", "what bending forward / rounding the back does",
+            "What does bending forward or rounding the back do to the pain?",
+            "For example touching the toes or slumping."),
+    _effect("bending_backward", "what bending backward / arching the back does",
+            "What does bending backward or arching the back do to the pain?",
+            "For example leaning back or lying on the stomach propped on the elbows."),
+    _effect("exercise", "what exercise or movement does",
+            "What does exercise or keeping on the move do to the pain?",
+            "General activity, not one particular stretch."),
+    _effect("rest", "what rest does", "What does resting do to the pain?",
+            "Lying or sitting still for a while."),
+    _yes_no("morning_pain_worst", "pain is worst first thing in the morning",
+            "Is the pain at its worst first thing in the morning?",
+            "Compared with the rest of the day.", "pain_pattern"),
+    FieldSpec("morning_stiffness_minutes", Number(0, MINUTES_IN_DAY, whole=False, unit="minutes"),
+              "how long morning stiffness lasts",
+              "How many minutes does the back stay stiff after getting up?",
+              "0 if there is no stiffness.", "pain_pattern"),
+    _yes_no("cough_sneeze_worse", "coughing or sneezing makes the pain worse",
+            "Does coughing or sneezing make the pain worse?",
+            "A jolt of pain in the back or leg when coughing or sneezing.", "pain_pattern"),
+    _yes_no("pain_below_knee", "leg pain reaching below the knee",
+            "Does the leg pain reach below the knee?", "Only if there is leg pain.", "pain_pattern"),
+    _yes_no("leg_numbness_or_tingling", "pins and needles or numbness in a leg",
+            "Are there pins and needles or numbness in a leg?", "Anywhere in the leg or foot.",
+            "pain_pattern"),
+    _yes_no("hip_pain", "pain in the hip or groin", "Is there pain in the hip or groin?",
+            "Alongside the back pain.", "pain_pattern"),
+    _yes_no("knee_pain", "knee pain alongside the back pain", "Is there knee pain as well?",
+            "Alongside the back pain.", "pain_pattern"),
+    _yes_no("buttock_pain", "pain over the back of the pelvis / buttock",
+            "Is there pain over the back of the pelvis or in the buttock?",
+            "Often one side, near the dimples at the base of the back.", "pain_pattern"),
+    _yes_no("widespread_pain", "pain in many body regions, both sides, above and below the waist",
+            "Is there pain in many parts of the body, on both sides and above and below the waist?",
+            "Not only the back.", "pain_pattern"),
+    # History and lifestyle.
+    FieldSpec("age", Number(0, OLDEST_AGE, whole=True, unit="years"), "age in years",
+              "How old is the person, in whole years?", "The rules were written for adults.",
+              "history"),
+    FieldSpec("duration_weeks", Number(0, LONGEST_EPISODE_WEEKS, whole=False, unit="weeks"),
+              "how long the current episode has lasted",
+              "How many weeks has this episode of back pain lasted?", "0 if it began this week.",
+              "history"),
+    FieldSpec("onset", ONSET, "how the current episode began",
+              "Did this episode start suddenly or come on gradually? (sudden, gradual)",
+              "Sudden: from one moment or movement. Gradual: over days or weeks.", "history"),
+    _yes_no("injury_at_onset", "began with lifting, twisting, a fall or a sports strain",
+            "Did it start with a lift, a twist, a fall or a strain during sport?",
+            "An everyday injury; major trauma is asked separately.", "history"),
+    _yes_no("fatigue_or_poor_sleep", "persistent tiredness or unrefreshing sleep",
+            "Is the person tired most of the time, or waking unrefreshed?", "For weeks, not a bad night.",
+            "history"),
+    _yes_no("stress_or_anxiety", "ongoing stress or anxiety", "Is there ongoing stress or anxiety?",
+            "At work, at home, or worry about the pain itself.", "history"),
+    _yes_no("prolonged_sitting", "sits for most of the day", "Does the person sit for most of the day?",
+            "Desk work, driving, long study hours.", "history"),
+    _yes_no("runner", "runs regularly", "Does the person run regularly?", "Most weeks.", "history"),
+    _yes_no("leg_length_discrepancy", "known difference in leg length",
+            "Is there a known difference in leg length?", "Measured or told by a clinician.", "history"),
+    _yes_no("hyperextension_sport", "sport with repeated back-arching (gymnastics, dance, fast bowling...)",
+            "Does the person play a sport that arches the back again and again?",
+            "Gymnastics, dance, fast bowling, diving, high jump and the like.", "history"),
+)
+
+VOCABULARY = Vocabulary(FIELDS, id_field="case_id")

@@ -1,0 +1,90 @@
+"""Shared fixtures and hypothesis strategies.
+
+Strategies generate cases from the knowledge base's own vocabulary (so a new field is
+covered without editing tests).  ``valid_cases`` leaves fields out about half the time
+(not known) and favours "yes" on warning-sign questions, so red flags come up often
+enough for the safety properties to mean something.
+"""
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+from hypothesis import HealthCheck, settings, strategies as st
+
+import engine
+from engine.vocabulary import Choice, Number, Text
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CASES_DIR = ROOT / "cases"
+
+# Example counts are tuned so the whole suite stays well under ten minutes on two cores.
+settings.register_profile("default", max_examples=150, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=300, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("default")
+
+
+@pytest.fixture(scope="session")
+def kb():
+    return engine.load_knowledge_base()
+
+
+@pytest.fixture(scope="session")
+def screen():
+    return engine.screen
+
+
+KB = engine.load_knowledge_base()
+
+
+def _spellings(kind: Choice, value: str) -> list:
+    spellings = [s for s, v in kind.spellings.items() if v == value]
+    spellings += [s.upper() for s in spellings] + [f"  {spellings[0]} "]
+    spellings += [b for b, v in kind.booleans.items() if v == value]
+    spellings += [n for n, v in kind.numbers.items() if v == value]
+    return spellings
+
+
+def canonical_answer(spec) -> st.SearchStrategy:
+    kind = spec.kind
+    if isinstance(kind, Choice):
+        if spec.group == "red_flags" and "yes" in kind.values:
+            return st.sampled_from(["yes", "yes", "no"])  # warning signs come up often
+        return st.sampled_from(kind.values)
+    if isinstance(kind, Number):
+        if kind.whole:
+            return st.integers(int(kind.minimum), int(kind.maximum))
+        return st.one_of(st.integers(int(kind.minimum), int(kind.maximum)),
+                         st.floats(kind.minimum, kind.maximum, allow_nan=False))
+    return st.from_regex(r"[a-z]{1,8}-[0-9]{1,4}", fullmatch=True)
+
+
+@st.composite
+def valid_cases(draw, spelled: bool = False):
+    """A valid raw case; ``spelled`` also varies the accepted spellings of each answer."""
+    case = {}
+    for spec in KB.vocabulary:
+        if draw(st.booleans()):
+            continue  # not known
+        value = draw(canonical_answer(spec))
+        if spelled and isinstance(spec.kind, Choice):
+            value = draw(st.sampled_from(_spellings(spec.kind, value)))
+        case[spec.name] = value
+    return case
+
+
+def raw_values() -> st.SearchStrategy:
+    return st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+                     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+                     st.sampled_from(["yes", "no", "worse", "better", "same", "unknown", "",
+                                      "one_leg", "sudden", "40", "12.5", "1", "0"]))
+
+
+@st.composite
+def raw_cases(draw):
+    """Any mapping of known or unknown field names to strings, numbers or None."""
+    names = draw(st.lists(st.one_of(st.sampled_from(list(KB.vocabulary.fields)), st.text(max_size=10)),
+                          max_size=12, unique=True))
+    return {name: draw(raw_values()) for name in names}
