@@ -48,7 +48,8 @@ CAUSES = {c.id: c for c in (
           "on a nerve.",
           "[article] Common causes: herniated disc"),
     Cause("si_joint_dysfunction", "Sacroiliac (SI) joint dysfunction",
-          "The joints between the base of the spine and the pelvis move too much or too little.",
+          "The joints linking the base of the spine to the pelvis have become too loose or too "
+          "stiff to share load normally.",
           "[article] Common causes: SI joint dysfunction"),
     Cause("arthritis", "Arthritis",
           "Joint cartilage of the spine has worn down, so the bones bear load less smoothly.",

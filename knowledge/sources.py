@@ -19,12 +19,26 @@ SOURCES = {s.key: s for s in (
            "GIRFT / NHS England, National suspected cauda equina syndrome pathway (2023): "
            "same-day emergency assessment and MRI for suspected cauda equina syndrome.",
            "https://gettingitrightfirsttime.co.uk/"),
+    Source("nice_ng234",
+           "NICE guideline NG234, Spinal metastases and metastatic spinal cord compression (2023): "
+           "recognising and referring new spinal pain in people with a history of cancer.",
+           "https://www.nice.org.uk/guidance/ng234"),
+    Source("nhs_back_pain",
+           "NHS website, Back pain: when to ask for an urgent GP appointment or call 111, and when "
+           "to call 999 or go to A&E.",
+           "https://www.nhs.uk/conditions/back-pain/"),
     Source("asas_ibp_2009",
            "Sieper J, van der Heijde D, Landewe RB, et al. New criteria for inflammatory back pain "
            "in patients with chronic back pain: a real patient exercise by experts from the "
            "Assessment of SpondyloArthritis international Society (ASAS). Ann Rheum Dis "
            "2009;68(6):784-788.",
            "https://doi.org/10.1136/ard.2008.101501"),
+    Source("asas_axspa_2009",
+           "Rudwaleit M, van der Heijde D, Landewe R, et al. The development of Assessment of "
+           "SpondyloArthritis international Society classification criteria for axial "
+           "spondyloarthritis (part II): validation and final selection. Ann Rheum Dis "
+           "2009;68(6):777-783 (entry: back pain of 3 months or more beginning before 45).",
+           "https://doi.org/10.1136/ard.2009.108233"),
     Source("katz_stenosis_2008",
            "Katz JN, Harris MB. Lumbar spinal stenosis. N Engl J Med 2008;358(8):818-825.",
            "https://doi.org/10.1056/NEJMcp0708097"),
@@ -39,6 +53,18 @@ SOURCES = {s.key: s for s in (
            "Long A, Donelson R, Fung T. Does it matter which exercise? A randomized control trial "
            "of exercise for low back pain. Spine 2004;29(23):2593-2602 (directional preference).",
            "https://doi.org/10.1097/01.brs.0000146464.23641.ed"),
+    Source("rudwaleit_berlin_2006",
+           "Rudwaleit M, Metter A, Listing J, Sieper J, Braun J. Inflammatory back pain in "
+           "ankylosing spondylitis: a reassessment of the clinical history for application as "
+           "classification and diagnostic criteria. Arthritis Rheum 2006;54(2):569-578 (the "
+           "Berlin criteria: morning stiffness over 30 minutes, better with exercise and not "
+           "with rest).",
+           "https://doi.org/10.1002/art.21619"),
+    Source("nice_ng226",
+           "NICE guideline NG226, Osteoarthritis in over 16s: diagnosis and management (2022): "
+           "clinical diagnosis at 45 or over with activity-related pain and morning stiffness "
+           "of no more than 30 minutes.",
+           "https://www.nice.org.uk/guidance/ng226"),
     Source("project",
            "lbp-screen design decision, recorded in the rule's rationale and the README "
            "(how evidence is combined, when advice is withheld, how results are worded)."),
