@@ -44,10 +44,6 @@ class ExerciseAdvice(Fact):
     caution) and, for avoid and caution, the ``reason``."""
 
 
-class Referral(Fact):
-    """Where a red flag sends the person: ``service`` and ``urgency``."""
-
-
 class PopulationWarning(Fact):
     """The case lies outside the population the rules were written for: ``code``, ``text``."""
 

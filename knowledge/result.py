@@ -17,8 +17,10 @@ from knowledge.facts import (
 )
 from knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_ADVICE, URGENCY_LEVELS
 
-SCREENING_NOTICE = ("This is a screening and teaching aid, not a diagnosis. A registered "
-                    "physiotherapist or doctor should assess you before you act on it.")
+# Closes the advice at every urgency: true in an emergency as much as in a routine case.
+SCREENING_NOTICE = ("This is a screening and teaching aid, not a diagnosis: the registered "
+                    "physiotherapist or doctor who examines you decides what is wrong and "
+                    "what to do next.")
 
 WARNING_TEXT = {
     "under_18": "Age is under 18, outside the adult population these rules were written for: "
@@ -99,6 +101,8 @@ def _red_flags(flags, ordered):
 
 
 def _exercises(advice, ordered):
+    """One entry per exercise and kind of advice, in catalogue order.  When several rules
+    give the same advice with different reasons, every reason is kept, in firing order."""
     sections = {"recommended": [], "avoid": [], "caution": []}
     for exercise_id in EXERCISES:
         for kind, entries in sections.items():
@@ -106,18 +110,27 @@ def _exercises(advice, ordered):
             if not found:
                 continue
             entry = {"id": exercise_id}
+            rules = ordered(f["rule"] for f in found)
             if kind != "recommended":
-                entry["reason"] = found[0]["reason"]
-            entry["rules"] = ordered(f["rule"] for f in found)
+                reason_of = {f["rule"]: f["reason"] for f in found}
+                entry["reason"] = " ".join(dict.fromkeys(reason_of[r] for r in rules))
+            entry["rules"] = rules
             entries.append(entry)
     return sections
 
 
 def _assessment(by_type):
+    """The urgency's advice, then where each red-flag condition sends the person (most
+    pressing first), then the screening notice; every level names a registered clinician."""
     level = _single(by_type, Assessment, "level")
-    referrals = []
-    for condition in RED_FLAG_CONDITIONS:
-        if any(f["condition"] == condition for f in by_type.get(RedFlag, [])):
-            referrals.append(f"{RED_FLAG_CONDITIONS[condition].name}: {RED_FLAG_CONDITIONS[condition].referral}.")
+    flags = by_type.get(RedFlag, [])
+    found = []
+    for condition_id, condition in RED_FLAG_CONDITIONS.items():
+        levels = [f["urgency"] for f in flags if f["condition"] == condition_id]
+        if levels:
+            most_pressing = min(levels, key=URGENCY_LEVELS.index)
+            found.append((URGENCY_LEVELS.index(most_pressing),
+                          f"{condition.name}: {condition.referrals[most_pressing]}."))
+    referrals = [text for _, text in sorted(found, key=lambda item: item[0])]
     text = " ".join([URGENCY_ADVICE[level], *referrals, SCREENING_NOTICE])
     return {"recommended": True, "text": text}

@@ -3,6 +3,12 @@
 The red flags themselves are in ``red_flags.py``.  These rules turn the flags found into
 one urgency (the most pressing wins), withhold exercise advice whenever it would be
 unsafe to give, and always end in a recommendation to see a registered clinician.
+
+Decided openly: there is no upper age warning.  NICE NG59 covers everyone over 16 with no
+upper limit, and the article's advice is not age-limited.  What changes with age is the
+chance of a serious cause, and the red flags that depend on age handle that (a fracture
+after a minor injury from 65, night pain as a malignancy sign from 50); a blanket warning
+for old age would add words without changing what the person should do.
 """
 from engine.conditions import among, answer, below_value, concluded, not_answered, not_concluded
 from engine.rulebook import conclude
@@ -19,11 +25,14 @@ RULES = [
          topic=TOPIC, phase=FINDINGS, when=[below_value("age", ADULT_AGE)],
          then=[conclude(PopulationWarning, code="under_18"),
                conclude(ExerciseAdviceWithheld, reason="under_18")],
-         rationale="The source article and NICE NG59 address adults (NG59 covers people over "
-                   "16). Back pain in children and teenagers has a different set of serious "
-                   "causes, such as stress fractures and infection, so this tool gives no "
-                   "exercise advice under 18 and asks for assessment by a clinician who sees "
-                   "young people.",
+         rationale="The article and the red-flag guidance were written for adults (NICE "
+                   "NG59 starts at 16; the red-flag framework and the inflammatory criteria "
+                   "were built on adult studies). In children and teenagers back pain more "
+                   "often has a structural or serious cause, such as a stress fracture of "
+                   "the vertebra in young athletes, a tumour or an infection, and the adult "
+                   "thresholds in these rules do not fit them. So under 18 the tool gives no "
+                   "exercise advice and asks for assessment by a clinician who sees young "
+                   "people; 18 rather than 16 because the source article addresses adults.",
          source="[nice_ng59] scope (over 16s); [finucane_2020]; [project] population"),
     rule("R-SAFETY-AGE-NOT-KNOWN", "Age not given: advice assumes an adult",
          topic=TOPIC, phase=FINDINGS, when=[not_answered("age")],

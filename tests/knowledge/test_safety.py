@@ -1,0 +1,141 @@
+"""Safety: the most pressing red flag sets the urgency, urgent and emergency flags remove
+all exercise advice, the population warnings, and the assessment wording per urgency."""
+import pytest
+
+import engine
+from knowledge.facts import ExerciseAdviceWithheld
+
+# Extension responder by every question the responder rules ask, and nothing else.
+PERFECT_EXTENSION = {"age": 35, "sitting": "worse", "bending_forward": "worse",
+                     "standing": "better", "walking": "better", "bending_backward": "better",
+                     "morning_pain_worst": "yes"}
+INFLAMMATORY = {"duration_weeks": 20, "age": 30, "onset": "gradual", "exercise": "better",
+                "rest": "worse"}
+NO_EXERCISES = {"recommended": [], "avoid": [], "caution": []}
+
+
+def _withheld_reasons(raw):
+    screener = engine.screener_for()
+    run = screener.run(screener.validate(raw))
+    return {f["reason"] for f in run.facts if isinstance(f, ExerciseAdviceWithheld)}
+
+
+def _text(result):
+    return result["professional_assessment"]["text"]
+
+
+@pytest.mark.parametrize("case,urgency", [
+    ({}, "routine"),
+    (INFLAMMATORY, "routine"),
+    ({**INFLAMMATORY, "fever": "yes"}, "urgent"),
+    ({**INFLAMMATORY, "fever": "yes", "saddle_numbness": "yes"}, "emergency"),
+    ({"history_of_cancer": "yes", "significant_trauma": "yes"}, "emergency"),
+    ({"leg_pain": "both_legs", "unexplained_weight_loss": "yes"}, "urgent"),
+])
+def test_the_most_pressing_red_flag_sets_the_urgency(case, urgency):
+    result = engine.screen(case)
+    assert result["urgency"] == urgency
+
+
+@pytest.mark.parametrize("case", [{"saddle_numbness": "yes"}, {"fever": "yes"},
+                                  {"history_of_cancer": "yes"}])
+def test_urgent_or_emergency_flag_withholds_exercise_advice(case):
+    assert _withheld_reasons(case) == {"red_flag"}
+    assert "R-SAFETY-WITHHOLD-EXERCISE" in engine.screen(case)["fired_rules"]
+
+
+def test_perfect_extension_responder_with_cauda_equina_flag_gets_no_exercises():
+    clean = engine.screen(PERFECT_EXTENSION)
+    assert clean["responder"]["type"] == "extension"
+    assert clean["exercises"]["recommended"]  # the same back, without the flag, is advised
+
+    flagged = engine.screen({**PERFECT_EXTENSION, "saddle_numbness": "yes"})
+    assert flagged["responder"]["type"] == "extension"  # the pattern is still reported
+    assert flagged["urgency"] == "emergency"
+    assert flagged["exercises"] == NO_EXERCISES
+    assert "emergency department" in _text(flagged)
+
+
+def test_urgent_flag_also_removes_exercises_from_a_perfect_responder():
+    flagged = engine.screen({**PERFECT_EXTENSION, "unexplained_weight_loss": "yes"})
+    assert flagged["urgency"] == "urgent"
+    assert flagged["exercises"] == NO_EXERCISES
+
+
+def test_routine_flag_keeps_the_exercise_advice_and_names_the_referral():
+    result = engine.screen({**PERFECT_EXTENSION, **INFLAMMATORY})
+    assert result["urgency"] == "routine"
+    assert [f["condition"] for f in result["red_flags"]] == ["inflammatory_disease"]
+    assert _withheld_reasons({**PERFECT_EXTENSION, **INFLAMMATORY}) == set()
+    assert result["exercises"]["recommended"]
+    assert "rheumatologist" in _text(result)
+
+
+def test_under_18_gets_a_warning_and_no_exercise_advice():
+    result = engine.screen({**PERFECT_EXTENSION, "age": 17})
+    assert result["exercises"] == NO_EXERCISES
+    assert any("under 18" in w for w in result["warnings"])
+    assert _withheld_reasons({**PERFECT_EXTENSION, "age": 17}) == {"under_18"}
+
+
+def test_age_18_is_an_adult_and_gets_the_advice():
+    result = engine.screen({**PERFECT_EXTENSION, "age": 18})
+    assert result["warnings"] == []
+    assert result["exercises"]["recommended"]
+
+
+def test_age_not_given_is_warned_about_not_guessed():
+    case = {k: v for k, v in PERFECT_EXTENSION.items() if k != "age"}
+    result = engine.screen(case)
+    assert any("Age was not given" in w for w in result["warnings"])
+
+
+def test_very_old_age_gets_no_population_warning():
+    """Decided openly: NG59 has no upper age limit; age-dependent risk is in the red flags."""
+    result = engine.screen({**PERFECT_EXTENSION, "age": 104})
+    assert result["warnings"] == []
+    assert result["urgency"] == "routine"
+
+
+def test_very_old_age_with_a_minor_injury_is_an_urgent_fracture_flag():
+    result = engine.screen({"age": 104, "injury_at_onset": "yes"})
+    assert result["urgency"] == "urgent"
+    assert [f["id"] for f in result["red_flags"]] == ["minor_injury_with_fragile_bone"]
+
+
+def test_emergency_wording_says_where_to_go_and_how_fast():
+    text = _text(engine.screen({"saddle_numbness": "yes"}))
+    assert text.startswith("EMERGENCY: go to a hospital emergency department (A&E) today")
+    assert "do not do any exercises" in text
+    assert "Suspected cauda equina syndrome: emergency department today" in text
+    assert "registered physiotherapist or doctor" in text
+    assert "does not need to be urgent" not in text
+
+
+def test_urgent_wording_says_within_days_and_when_to_go_to_the_emergency_department():
+    text = _text(engine.screen({"history_of_cancer": "yes"}))
+    assert text.startswith("URGENT: a doctor needs to see you within the next few days")
+    assert "Phone your GP practice today" in text
+    assert "emergency department straight away if you notice numbness between your legs" in text
+    assert "Possible spinal malignancy" in text
+    assert "registered physiotherapist or doctor" in text
+
+
+def test_routine_wording_books_a_registered_clinician_without_alarm():
+    text = _text(engine.screen(PERFECT_EXTENSION))
+    assert text.startswith("Book an assessment with a registered physiotherapist or doctor")
+    assert "EMERGENCY" not in text and "URGENT" not in text
+
+
+def test_referrals_are_listed_most_pressing_first():
+    text = _text(engine.screen({**INFLAMMATORY, "fever": "yes", "significant_trauma": "yes"}))
+    fracture = text.index("Possible vertebral fracture: emergency department today")
+    infection = text.index("Possible spinal infection: a doctor today or tomorrow")
+    inflammatory = text.index("Inflammatory back pain: your GP")
+    assert fracture < infection < inflammatory
+
+
+def test_a_condition_reached_by_two_urgencies_is_referred_at_the_more_pressing_one():
+    text = _text(engine.screen({"fever": "yes", "immunosuppressed": "yes"}))
+    assert "Possible spinal infection: emergency department today" in text
+    assert "a doctor today or tomorrow" not in text
