@@ -6,7 +6,6 @@ result names the exact rules that produced it.
 """
 import pathlib
 
-from engine.conditions import Labels
 from engine.rulebook import KnowledgeBase
 from knowledge import facts
 from knowledge.causes import CAUSES
@@ -15,7 +14,8 @@ from knowledge.red_flags import RED_FLAG_CONDITIONS
 from knowledge.result import build_result
 from knowledge.rules import RULES, TOPICS
 from knowledge.sources import SOURCES
-from knowledge.vocabulary import VOCABULARY
+from knowledge.vocabulary import VOCABULARY, WORDING
+from knowledge.wording import ClinicalLabels
 
 VERSION = "1.0.0"
 
@@ -43,24 +43,27 @@ def _field_label(name: str) -> str:
 
 
 def _conclusion_label(fact_type: type, values: dict) -> str:
-    """Plain words for a conclusion, e.g. 'responder type is extension'."""
+    """Plain words for a conclusion, e.g. 'responder type is extension', 'red flag fracture:
+    urgency is urgent' (a why-not target's id field is named first, without its key)."""
     noun = {
         facts.ResponderEvidence: "evidence for a direction",
-        facts.ResponderTally: "the count of responder evidence",
+        facts.ResponderTally: "count of findings for each direction",
         facts.Responder: "responder type",
         facts.PossibleCause: "possible cause",
         facts.RedFlag: "red flag",
         facts.Urgency: "urgency",
         facts.ExerciseAdviceWithheld: "exercise advice withheld",
         facts.ExerciseAdvice: "exercise advice",
-        facts.Referral: "referral",
         facts.PopulationWarning: "population warning",
         facts.Assessment: "assessment advice",
     }[fact_type]
-    if not values:
-        return noun
-    details = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(values.items()))
-    return f"{noun} ({details})"
+    values = dict(values)
+    identity = {fact: field for fact, field in TARGETS.values()}.get(fact_type)
+    named = values.pop(identity, None)
+    details = ", ".join(f"{k.replace('_', ' ')} is {v}" for k, v in sorted(values.items()))
+    if named is None:
+        return f"{noun}: {details}" if details else noun
+    return f"{noun} {named}: {details}" if details else f"{noun} is {named}"
 
 
 KNOWLEDGE_BASE = KnowledgeBase(
@@ -71,7 +74,7 @@ KNOWLEDGE_BASE = KnowledgeBase(
     sources=SOURCES,
     topics=TOPICS,
     case_fact=facts.Case,
-    labels=Labels(_field_label, _conclusion_label),
+    labels=ClinicalLabels(VOCABULARY, WORDING, _field_label, _conclusion_label),
     build_result=build_result,
     targets=TARGETS,
     target_values=TARGET_VALUES.__getitem__,

@@ -183,3 +183,52 @@ FIELDS = (
 )
 
 VOCABULARY = Vocabulary(FIELDS, id_field="case_id")
+
+# How the rulebook puts a condition on each field into words (``lbp rules``; see
+# knowledge/wording.py).  yes/no fields: the statement a "yes" affirms.  Effect fields and
+# numbers: the subject ("sitting makes the pain worse", "age is at least 50 years").
+# Other choices: a statement per value.
+WORDING = {
+    "saddle_numbness": "there is numbness around the buttocks, genitals or inner thighs",
+    "bladder_or_bowel_change": "bladder or bowel control has newly changed",
+    "leg_pain": {"none": "no pain travels into either leg",
+                 "one_leg": "pain travels into one leg",
+                 "both_legs": "pain travels into both legs"},
+    "leg_weakness": "a leg or foot is weak",
+    "leg_weakness_progressive": "the leg weakness is getting worse",
+    "significant_trauma": "the pain began with major trauma",
+    "history_of_cancer": "there is a past or current cancer",
+    "unexplained_weight_loss": "weight has been lost without trying",
+    "night_pain": "night pain does not settle with rest or a change of position",
+    "fever": "there is fever or feeling unwell all over",
+    "immunosuppressed": "the immune system is suppressed",
+    "iv_drug_use": "the person injects drugs",
+    "osteoporosis": "osteoporosis has been diagnosed",
+    "long_term_steroids": "steroid tablets have been taken long term",
+    "sitting": "sitting",
+    "standing": "standing",
+    "walking": "walking",
+    "bending_forward": "bending forward",
+    "bending_backward": "bending backward (arching)",
+    "exercise": "exercise or activity",
+    "rest": "rest",
+    "morning_pain_worst": "the pain is worst on waking",
+    "morning_stiffness_minutes": "morning stiffness",
+    "cough_sneeze_worse": "coughing or sneezing makes the pain worse",
+    "pain_below_knee": "the leg pain reaches below the knee",
+    "leg_numbness_or_tingling": "a leg has pins and needles or numbness",
+    "hip_pain": "there is hip or groin pain",
+    "knee_pain": "there is knee pain",
+    "buttock_pain": "there is buttock or back-of-pelvis pain",
+    "widespread_pain": "pain is widespread (both sides, above and below the waist)",
+    "age": "age",
+    "duration_weeks": "the episode's duration",
+    "onset": {"sudden": "the episode began suddenly", "gradual": "the episode came on gradually"},
+    "injury_at_onset": "the episode began with a lift, twist, fall or sports strain",
+    "fatigue_or_poor_sleep": "there is lasting tiredness or unrefreshing sleep",
+    "stress_or_anxiety": "there is ongoing stress or anxiety",
+    "prolonged_sitting": "the person sits for most of the day",
+    "runner": "the person runs regularly",
+    "leg_length_discrepancy": "the legs differ in length",
+    "hyperextension_sport": "the person plays a sport that arches the back repeatedly",
+}
