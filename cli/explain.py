@@ -1,0 +1,106 @@
+"""``lbp explain``: how one case's result was reached, why something else was not, and
+which unanswered questions could change it; as text, Markdown, JSON or one HTML file."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import click
+
+import engine
+from cli import inputs
+from cli.main import lbp, library_errors, output_format, refuse_together
+from engine.explain import Target, UnknownTarget
+from engine.explain_render import explanation_markdown, explanation_text
+from engine.report_html import explanation_html
+
+SHOWN_CHOICES = 12  # case ids listed in the "pick one with --case" message
+
+
+def _targets(ctx, param, values):
+    kb = engine.load_knowledge_base()
+    try:
+        return tuple(dict.fromkeys(Target.parse(kb, value) for value in values))
+    except UnknownTarget as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
+def _case_id(item: inputs.LoadedCase) -> str | None:
+    if isinstance(item.case, dict) and item.case.get("case_id") is not None:
+        return str(item.case["case_id"]).strip()
+    return None
+
+
+def _names(loaded: list[inputs.LoadedCase]) -> str:
+    names = [_case_id(item) or item.label for item in loaded]
+    more = f", ... ({len(names) - SHOWN_CHOICES} more)" if len(names) > SHOWN_CHOICES else ""
+    return ", ".join(names[:SHOWN_CHOICES]) + more
+
+
+def pick_one(loaded: list[inputs.LoadedCase], wanted: str | None) -> inputs.LoadedCase:
+    """The one case to explain: the only one given, or the one ``--case`` names."""
+    if wanted is None:
+        if len(loaded) > 1:
+            raise click.ClickException(
+                f"{len(loaded)} cases given; lbp explain explains one case at a time: pick one "
+                f"with --case ID (a case_id or a label such as {loaded[1].label}). "
+                f"Cases: {_names(loaded)}")
+        return loaded[0]
+    matches = [item for item in loaded if wanted in (_case_id(item), item.label)]
+    if not matches:
+        raise click.ClickException(f"--case {wanted!r}: no case with that case_id or label. "
+                                   f"Cases: {_names(loaded)}")
+    if len(matches) > 1:
+        raise click.ClickException(f"--case {wanted!r}: {len(matches)} cases have that case_id "
+                                   f"({', '.join(m.label for m in matches)}); pick one by its label")
+    return matches[0]
+
+
+@lbp.command()
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--fact", "facts", multiple=True, metavar="FIELD=VALUE",
+              help="One answer, e.g. --fact sitting=worse (repeatable; a quick case of its own).")
+@click.option("--case", "wanted", metavar="ID",
+              help="Which case to explain when FILES hold several: its case_id or its label "
+                   "(e.g. cases.json[2]).")
+@click.option("--why-not", "why_not", multiple=True, metavar="KIND=VALUE", callback=_targets,
+              help="Also explain why a conclusion was or was not reached, e.g. --why-not "
+                   "responder=flexion, cause=spinal_stenosis, exercise=cobra, "
+                   "red_flag=cauda_equina (repeatable).")
+@output_format("text", "markdown", "json", "html")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Write to this file instead of standard output.")
+def explain(files, facts, wanted, why_not, fmt, output):
+    """Explain how one case was screened: the rules that fired in order, how each
+    conclusion was reached, why others were not, and what unanswered questions could
+    change the result.
+
+    The case comes from FILES (a JSON case, annotated case or list; a folder; - for
+    stdin; use --case when they hold several) or from --fact answers.  --format html
+    writes one self-contained page (no network needed) with the reasoning graph.
+    """
+    if files and facts:
+        raise click.UsageError("give FILES or --fact answers, not both")
+    if not files and not facts:
+        raise click.UsageError("give a case FILE (or -) or at least one --fact FIELD=VALUE")
+    refuse_together(fact=facts, case=wanted)
+    with library_errors():
+        loaded = inputs.facts_case(facts) if facts else inputs.load_cases(files)
+        item = pick_one(loaded, wanted)
+        explanation = engine.explain_case(item.case, label=item.label)
+    if fmt == "json":
+        text = json.dumps(explanation.to_dict(why_not), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "markdown":
+        text = explanation_markdown(explanation, why_not)
+    elif fmt == "html":
+        text = explanation_html(explanation, why_not)
+    else:
+        text = explanation_text(explanation, why_not) + "\n"
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        pathlib.Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot be written ({error.strerror})") from None
+    click.echo(f"wrote {output}", err=True)

@@ -1,0 +1,599 @@
+"""The explanation layer: how a run reached its conclusions, why it did not reach others,
+and which unanswered questions could change it.  Generic: the wording comes from the
+knowledge base (labels, vocabulary questions, rule rationales and sources).
+
+Built on what the runner already records (``Run.firings``, captured inside experta's own
+run loop) and on the three-valued reading of every condition (engine/conditions.py):
+
+- *trace*: every firing in experta's order, with the facts it matched and asserted;
+- *how*: for each conclusion, the firings that asserted it and, recursively, the facts
+  their conditions used, down to the case's answers (or to a stated absence: a question
+  not answered, or nothing concluded of some kind);
+- *why not*: for a target such as ``responder=flexion``, every rule that could have
+  concluded it and, for each condition, whether it held, failed or was unknown because
+  the case did not answer it;
+- *what would change it*: for each target value not concluded, the unanswered questions
+  that could still lead to it.  Working memory only grows as answers are added (rules
+  conclude, never retract), so this is an over-estimate: every question that could matter
+  is listed, and some listed ones may turn out not to.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from engine.conditions import (
+    Answer, AnyOf, AtLeastOf, Concluded, Condition, ConclusionIndex, NotAnswered,
+    NotConcluded, OneOf, Threshold, Truth, all_of, at_least_held,
+)
+from engine.experta_compat import Fact
+from engine.result import build_result
+from engine.rulebook import Conclude, KnowledgeBase, RuleSpec, Tally
+from engine.runner import Firing, Run, fact_values
+
+EXPLANATION_FORMAT = "lbp-explanation"
+EXPLANATION_VERSION = 1
+RULE_FIELD = "rule"  # every concluded fact names the rule that concluded it (engine/rulebook.py)
+
+
+class UnknownTarget(ValueError):
+    """A why-not target the knowledge base does not have; the message lists the valid ones."""
+
+
+def conclusion_values(fact: Fact) -> dict[str, Any]:
+    """A concluded fact's values without the bookkeeping ``rule`` field."""
+    return {k: v for k, v in fact_values(fact).items() if k != RULE_FIELD}
+
+
+# --------------------------------------------------------------------------- targets
+
+@dataclass(frozen=True)
+class Target:
+    """A conclusion one can ask about, written ``kind=value`` (e.g. ``cause=sprain``)."""
+
+    kind: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}={self.value}"
+
+    @staticmethod
+    def parse(kb: KnowledgeBase, text: str) -> "Target":
+        kinds = list(kb.targets)
+        kind, sep, value = text.strip().partition("=")
+        kind, value = kind.strip(), value.strip()
+        if not sep or not kind or not value:
+            raise UnknownTarget(f"why-not target {text!r}: expected KIND=VALUE, e.g. "
+                                f"{kinds[0]}={kb.target_values(kinds[0])[0]} "
+                                f"(kinds: {', '.join(kinds)})")
+        if kind not in kb.targets:
+            raise UnknownTarget(f"why-not target {text!r}: unknown kind {kind!r}; "
+                                f"valid kinds: {', '.join(kinds)}")
+        values = kb.target_values(kind)
+        if value not in values:
+            raise UnknownTarget(f"why-not target {text!r}: {kind} has no value {value!r}; "
+                                f"valid values: {', '.join(values)}")
+        return Target(kind, value)
+
+
+# --------------------------------------------------------------------------- how
+
+@dataclass(frozen=True)
+class ConditionNode:
+    """One condition of a fired rule, as it held when the rule fired, and what it used."""
+
+    text: str
+    truth: Truth
+    kind: str                       # answer, concluded, not_concluded, not_answered
+    answers: dict[str, Any]         # the case answers it used (answer conditions)
+    supports: tuple["Step", ...]    # the firings that concluded what it used (concluded)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One firing in a derivation: the rule, the fact it concluded, and the grounds."""
+
+    firing: Firing
+    fact: Fact
+    conditions: tuple[ConditionNode, ...]
+    counted: tuple["Step", ...]     # for a count (Tally): the firings whose facts it counted
+
+    @property
+    def rule(self) -> RuleSpec:
+        return self.firing.rule
+
+    def grounds(self) -> Iterable["Step"]:
+        """The steps this one rests on directly."""
+        for condition in self.conditions:
+            yield from condition.supports
+        yield from self.counted
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """A conclusion of the result (one value of a target kind) and how it was reached."""
+
+    target: Target
+    values: dict[str, Any]
+    label: str
+    steps: tuple[Step, ...]
+
+
+# --------------------------------------------------------------------------- why not
+
+@dataclass(frozen=True)
+class ConditionCheck:
+    """A condition of a rule checked against the case after the run."""
+
+    text: str
+    truth: Truth
+    answers: dict[str, Any]         # the answers it read
+    unanswered: tuple[str, ...]     # the fields it reads that the case did not answer
+    options: tuple["ConditionCheck", ...] = ()
+    found: tuple[str, ...] = ()     # for a conclusion condition: what was concluded instead
+    could_hold_if_answered: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    rule: RuleSpec
+    fired: bool
+    truth: Truth
+    conditions: tuple[ConditionCheck, ...]
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    target: Target
+    concluded: bool
+    rules: tuple[RuleCheck, ...]
+
+
+# --------------------------------------------------------------------------- what would change
+
+@dataclass(frozen=True)
+class Change:
+    """A target value not concluded, and the unanswered questions that could lead to it."""
+
+    target: Target
+    fields: tuple[str, ...]
+    rules: tuple[str, ...]          # the rules that could conclude it once answered
+
+
+# --------------------------------------------------------------------------- graph
+
+@dataclass(frozen=True)
+class GraphNode:
+    id: str
+    kind: str                       # answer, absence, rule, conclusion
+    label: str
+    detail: str
+    layer: int
+
+
+@dataclass(frozen=True)
+class Graph:
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[tuple[str, str], ...]
+
+    def layers(self) -> list[list[GraphNode]]:
+        out: list[list[GraphNode]] = [[] for _ in range(max((n.layer for n in self.nodes), default=-1) + 1)]
+        for node in self.nodes:
+            out[node.layer].append(node)
+        return out
+
+
+# --------------------------------------------------------------------------- the explanation
+
+class Explanation:
+    """Everything there is to say about one run.  Derivations are computed on demand."""
+
+    def __init__(self, kb: KnowledgeBase, run: Run, result: dict[str, Any], label: str | None = None):
+        self.kb = kb
+        self.run = run
+        self.result = result
+        self.label = label or run.case.case_id or "case"
+        self.answers: dict[str, Any] = dict(run.case.answers)
+        self.index = ConclusionIndex(run.facts)
+        self._asserted_by: dict[int, Firing] = {
+            fact["__factid__"]: firing for firing in run.firings for fact in firing.asserted}
+        self._steps: dict[int, Step] = {}
+        self._potential: dict[str, tuple[Truth, frozenset[str]]] = {}
+
+    @property
+    def trace(self) -> tuple[Firing, ...]:
+        return self.run.firings
+
+    # ---- how
+    def conclusions(self) -> list[Conclusion]:
+        out = []
+        for kind, (fact_type, key) in self.kb.targets.items():
+            order = {v: i for i, v in enumerate(self.kb.target_values(kind))}
+            groups: dict[tuple, list[Fact]] = {}
+            for fact in self.run.facts:
+                if type(fact) is fact_type and key in fact:
+                    values = conclusion_values(fact)
+                    groups.setdefault(tuple(sorted(values.items(), key=lambda kv: kv[0])), []).append(fact)
+            for items, facts in sorted(groups.items(), key=lambda g: (
+                    order.get(dict(g[0])[key], len(order)), repr(g[0]))):
+                values = dict(items)
+                steps = tuple(sorted((self.derive(f) for f in facts), key=lambda s: s.firing.step))
+                out.append(Conclusion(Target(kind, str(values[key])), values,
+                                      self.kb.labels.conclusion(fact_type, values), steps))
+        return out
+
+    def derive(self, fact: Fact) -> Step:
+        """The derivation of a concluded fact (memoised: derivations share steps)."""
+        fact_id = fact["__factid__"]
+        if fact_id not in self._steps:
+            firing = self._asserted_by[fact_id]
+            conditions = tuple(self._condition_node(c, firing) for c in firing.rule.when)
+            self._steps[fact_id] = Step(firing, fact, conditions, self._counted(firing, fact))
+        return self._steps[fact_id]
+
+    def _earlier(self, facts: Iterable[Fact], firing: Firing) -> list[Fact]:
+        """Of these facts, those asserted by firings before ``firing``."""
+        return sorted((f for f in facts if f["__factid__"] in self._asserted_by
+                       and self._asserted_by[f["__factid__"]].step < firing.step),
+                      key=lambda f: f["__factid__"])
+
+    def _condition_node(self, condition: Condition, firing: Firing) -> ConditionNode:
+        text = condition.describe(self.kb.labels)
+        if isinstance(condition, Concluded):
+            supports = tuple(self.derive(f) for f in self._earlier(self.index.supporting(condition), firing))
+            return ConditionNode(text, Truth.HELD if supports else Truth.FAILED, "concluded", {}, supports)
+        if isinstance(condition, NotConcluded):
+            defeating = self._earlier(self.index.supporting(condition), firing)
+            return ConditionNode(text, Truth.FAILED if defeating else Truth.HELD, "not_concluded", {}, ())
+        if isinstance(condition, NotAnswered):
+            return ConditionNode(text, condition.evaluate(self.answers, self.index), "not_answered", {}, ())
+        return ConditionNode(text, condition.evaluate(self.answers, self.index), "answer",
+                             self._evidence(condition), ())
+
+    def _evidence(self, condition: Condition) -> dict[str, Any]:
+        """The answers that made an answer condition hold (for any_of: the options that held)."""
+        if isinstance(condition, (AnyOf, AtLeastOf)):
+            used: dict[str, Any] = {}
+            for option in condition.options:
+                used.update(self._evidence(option))
+            return used
+        if condition.evaluate(self.answers, self.index) is not Truth.HELD:
+            return {}
+        return {name: self.answers[name] for name in sorted(condition.fields())}
+
+    def _counted(self, firing: Firing, fact: Fact) -> tuple[Step, ...]:
+        for action in firing.rule.then:
+            if isinstance(action, Tally) and type(fact) is action.into:
+                live = [f for f in self._live_before(firing)
+                        if type(f) is action.source and f.get(action.by) in action.keys]
+                return tuple(self.derive(f) for f in live)
+        return ()
+
+    def _live_before(self, firing: Firing) -> list[Fact]:
+        live: dict[int, Fact] = {}
+        for earlier in self.run.firings[:firing.step - 1]:
+            for fact in earlier.asserted:
+                live[fact["__factid__"]] = fact
+            for fact in earlier.retracted:
+                live.pop(fact["__factid__"], None)
+        return [live[k] for k in sorted(live)]
+
+    def asserted_steps(self) -> list[Step]:
+        """A derivation for every fact any firing asserted, in firing order."""
+        return [self.derive(f) for firing in self.run.firings for f in firing.asserted]
+
+    # ---- why not
+    def why_not(self, target: Target) -> WhyNot:
+        fact_type, key = self.kb.targets[target.kind]
+        fired = set(self.run.fired_rules)
+        checks = []
+        for rule in self.rules_concluding(fact_type, {key: target.value}):
+            conditions = tuple(self._check(c) for c in rule.when)
+            checks.append(RuleCheck(rule, rule.id in fired, all_of(c.truth for c in conditions), conditions))
+        concluded = any(type(f) is fact_type and str(f.get(key)) == target.value for f in self.run.facts)
+        return WhyNot(target, concluded, tuple(checks))
+
+    def rules_concluding(self, fact_type: type, tests: dict[str, Any]) -> list[RuleSpec]:
+        """Rules with an action that concludes a ``fact_type`` fact compatible with ``tests``."""
+        found = []
+        for rule in self.kb.rules:
+            for action in rule.then:
+                if isinstance(action, Conclude) and action.fact_type is fact_type:
+                    values = dict(action.values)
+                    if all(k not in values or _passes(test, values[k]) for k, test in tests.items()):
+                        found.append(rule)
+                        break
+        return found
+
+    def _check(self, condition: Condition) -> ConditionCheck:
+        text = condition.describe(self.kb.labels)
+        truth = condition.evaluate(self.answers, self.index)
+        fields = sorted(condition.fields())
+        answers = {f: self.answers[f] for f in fields if f in self.answers}
+        unanswered = tuple(f for f in self._field_order(fields) if f not in self.answers)
+        if isinstance(condition, (AnyOf, AtLeastOf)):
+            return ConditionCheck(text, truth, answers, unanswered,
+                                  options=tuple(self._check(o) for o in condition.options))
+        if isinstance(condition, (Concluded, NotConcluded)):
+            found = tuple(self.kb.labels.conclusion(type(f), conclusion_values(f))
+                          for f in self.run.facts if type(f) is condition.fact_type)
+            could = ()
+            if isinstance(condition, Concluded) and truth is not Truth.HELD:
+                potential, needed = self.potential(condition)
+                could = self._field_order(needed) if potential is Truth.UNKNOWN else ()
+            return ConditionCheck(text, truth, {}, (), found=found, could_hold_if_answered=could)
+        return ConditionCheck(text, truth, answers, unanswered)
+
+    # ---- what would change it
+    def what_would_change(self) -> list[Change]:
+        changes = []
+        for kind, (fact_type, key) in self.kb.targets.items():
+            for value in self.kb.target_values(kind):
+                if any(type(f) is fact_type and str(f.get(key)) == value for f in self.run.facts):
+                    continue
+                fields: set[str] = set()
+                rules = []
+                for rule in self.rules_concluding(fact_type, {key: value}):
+                    truth, needed = self._rule_potential(rule)
+                    if truth is Truth.UNKNOWN:
+                        fields |= needed
+                        rules.append(rule.id)
+                if rules:
+                    changes.append(Change(Target(kind, value), self._field_order(fields), tuple(rules)))
+        return changes
+
+    def potential(self, condition: Condition) -> tuple[Truth, frozenset[str]]:
+        """Could this condition hold once more questions are answered?  HELD: it holds now;
+        UNKNOWN: it could, depending on the returned unanswered fields; FAILED: it cannot."""
+        if isinstance(condition, (AnyOf, AtLeastOf)):
+            parts = [self.potential(o) for o in condition.options]
+            need = condition.n if isinstance(condition, AtLeastOf) else 1
+            truth = at_least_held(need, [t for t, _ in parts])
+            return truth, _unknown_fields(truth, parts)
+        if isinstance(condition, (Answer, OneOf)):
+            truth = condition.evaluate(self.answers)
+            return truth, frozenset(condition.fields()) if truth is Truth.UNKNOWN else frozenset()
+        if isinstance(condition, (NotAnswered, NotConcluded)):
+            # answering more can only defeat these, never make them hold
+            return condition.evaluate(self.answers, self.index), frozenset()
+        if isinstance(condition, Concluded):
+            if self.index.supporting(condition):
+                return Truth.HELD, frozenset()
+            tally = self._tally_into(condition.fact_type)
+            if tally is not None:
+                return self._tally_potential(tally, condition)
+            fields: set[str] = set()
+            possible = False
+            for rule in self.rules_concluding(condition.fact_type, dict(condition.values)):
+                truth, needed = self._rule_potential(rule)
+                if truth is Truth.UNKNOWN:
+                    possible = True
+                    fields |= needed
+            return (Truth.UNKNOWN, frozenset(fields)) if possible else (Truth.FAILED, frozenset())
+        raise TypeError(f"no potential for {condition!r}")
+
+    def _rule_potential(self, rule: RuleSpec) -> tuple[Truth, frozenset[str]]:
+        if rule.id not in self._potential:
+            self._potential[rule.id] = (Truth.FAILED, frozenset())  # guards against cycles
+            parts = [self.potential(c) for c in rule.when]
+            truth = all_of(t for t, _ in parts)
+            if truth is Truth.HELD and rule.id not in self.run.fired_rules:
+                truth = Truth.FAILED  # held yet did not fire: its timing ruled it out
+            self._potential[rule.id] = (truth, _unknown_fields(truth, parts))
+        return self._potential[rule.id]
+
+    def _tally_into(self, fact_type: type) -> Tally | None:
+        for rule in self.kb.rules:
+            for action in rule.then:
+                if isinstance(action, Tally) and action.into is fact_type:
+                    return action
+        return None
+
+    def _tally_potential(self, tally: Tally, condition: Concluded) -> tuple[Truth, frozenset[str]]:
+        """A count can only grow as answers are added: each test is checked against every
+        count from the present one up to it plus the rules that might still add to it."""
+        current = next((f for f in self.run.facts if type(f) is tally.into), {})
+        fields: set[str] = set()
+        for key, test in condition.values:
+            count = current.get(key, 0)
+            if _passes(test, count):
+                continue
+            extra, needed = 0, set()
+            for rule in self.rules_concluding(tally.source, {tally.by: key}):
+                truth, rule_fields = self._rule_potential(rule)
+                if truth is Truth.UNKNOWN:
+                    extra += 1
+                    needed |= rule_fields
+            if not any(_passes(test, n) for n in range(count, count + extra + 1)):
+                return Truth.FAILED, frozenset()
+            fields |= needed
+        return Truth.UNKNOWN, frozenset(fields)
+
+    def _field_order(self, fields: Iterable[str]) -> tuple[str, ...]:
+        order = {name: i for i, name in enumerate(self.kb.vocabulary.fields)}
+        return tuple(sorted(set(fields), key=lambda f: (order.get(f, len(order)), f)))
+
+    # ---- the reasoning graph
+    def graph(self) -> Graph:
+        """answers (and stated absences) -> rules -> conclusions, in layers."""
+        steps = self.asserted_steps()
+        used_as_ground = {id(g.fact) for s in steps for g in s.grounds()}
+        target_types = {fact_type for fact_type, _ in self.kb.targets.values()}
+        nodes: dict[str, dict] = {}
+        edges: list[tuple[str, str]] = []
+        rule_layer: dict[int, int] = {}
+
+        def add(node_id, kind, label, detail):
+            nodes.setdefault(node_id, {"kind": kind, "label": label, "detail": detail})
+            return node_id
+
+        for step in sorted({s.firing.step: s for s in steps}.values(), key=lambda s: s.firing.step):
+            rule_id = add(f"step-{step.firing.step}", "rule", f"{step.firing.step}. {step.rule.id}",
+                          step.rule.title)
+            depth = 1
+            for condition in step.conditions:
+                if condition.kind == "answer":
+                    for name, value in condition.answers.items():
+                        edges.append((add(f"answer-{name}", "answer", f"{name} = {value}",
+                                          self.question(name)), rule_id))
+                elif condition.kind in ("not_answered", "not_concluded") and condition.truth is Truth.HELD:
+                    edges.append((add("absence-" + _slug(condition.text), "absence", condition.text,
+                                      "stated absence"), rule_id))
+            for ground in step.grounds():
+                edges.append((f"step-{ground.firing.step}", rule_id))
+                depth = max(depth, rule_layer[ground.firing.step] + 1)
+            rule_layer[step.firing.step] = depth
+        last = max(rule_layer.values(), default=0) + 1
+        for step in steps:
+            if type(step.fact) in target_types or id(step.fact) not in used_as_ground:
+                label, detail = self._conclusion_label(step.fact)
+                edges.append((f"step-{step.firing.step}", add("conclusion-" + _slug(label), "conclusion",
+                                                               label, detail)))
+        layer_of = {}
+        for node_id, node in nodes.items():
+            if node["kind"] in ("answer", "absence"):
+                layer_of[node_id] = 0
+            elif node["kind"] == "rule":
+                layer_of[node_id] = rule_layer[int(node_id.split("-")[1])]
+            else:
+                layer_of[node_id] = last
+        edges = list(dict.fromkeys(edges))
+        ordered = _order_layers(nodes, layer_of, edges, list(self.kb.vocabulary.fields))
+        return Graph(tuple(GraphNode(i, nodes[i]["kind"], nodes[i]["label"], nodes[i]["detail"], layer_of[i])
+                           for i in ordered), tuple(edges))
+
+    def _conclusion_label(self, fact: Fact) -> tuple[str, str]:
+        values = conclusion_values(fact)
+        detail = self.kb.labels.conclusion(type(fact), values)
+        for kind, (fact_type, key) in self.kb.targets.items():
+            if type(fact) is fact_type:
+                extra = [str(v) for k, v in sorted(values.items())
+                         if k != key and isinstance(v, str) and len(v) <= 16]
+                return f"{kind}: {values[key]}" + (f" ({', '.join(extra)})" if extra else ""), detail
+        return detail, detail
+
+    def question(self, name: str) -> str:
+        """The question an interviewer asks for a field (from the vocabulary)."""
+        return self.kb.vocabulary[name].question if name in self.kb.vocabulary else name
+
+    # ---- the JSON document
+    def to_dict(self, why_not: Iterable[Target] = ()) -> dict[str, Any]:
+        case = self.run.case
+        return {
+            "format": EXPLANATION_FORMAT,
+            "format_version": EXPLANATION_VERSION,
+            "case": {"label": self.label, "case_id": case.case_id, "answers": dict(case.answers),
+                     "not_known": list(case.not_known)},
+            "result": self.result,
+            "trace": [firing_dict(self.kb, f) for f in self.trace],
+            "how": [{"target": str(c.target), "kind": c.target.kind, "value": c.target.value,
+                     "label": c.label, "values": c.values,
+                     "derivation": [self.step_dict(s) for s in c.steps]}
+                    for c in self.conclusions()],
+            "why_not": [why_not_dict(self.why_not(t)) for t in why_not],
+            "what_would_change": [{"target": str(c.target), "kind": c.target.kind, "value": c.target.value,
+                                   "questions": [{"field": f, "question": self.question(f)} for f in c.fields],
+                                   "rules": list(c.rules)}
+                                  for c in self.what_would_change()],
+            "graph": graph_dict(self.graph()),
+            "sources": [{"key": s.key, "citation": s.citation, "url": s.url} for s in self.cited_sources()],
+        }
+
+    def step_dict(self, step: Step) -> dict[str, Any]:
+        return {
+            "step": step.firing.step,
+            "rule": step.rule.id,
+            "title": step.rule.title,
+            "rationale": step.rule.rationale,
+            "source": step.rule.source,
+            "concluded": {"fact": type(step.fact).__name__, "values": conclusion_values(step.fact)},
+            "conditions": [{"text": c.text, "truth": c.truth.value, "kind": c.kind, "answers": c.answers,
+                            "supported_by": [self.step_dict(s) for s in c.supports]}
+                           for c in step.conditions],
+            "counted": [self.step_dict(s) for s in step.counted],
+        }
+
+    def cited_sources(self):
+        """The sources cited by the rules that fired, in the knowledge base's order."""
+        cited = " ".join(f.rule.source for f in self.trace)
+        return [s for key, s in self.kb.sources.items() if f"[{key}]" in cited]
+
+
+def firing_dict(kb: KnowledgeBase, firing: Firing) -> dict[str, Any]:
+    def facts(items):
+        return [{"fact": type(f).__name__, "id": f["__factid__"], "values": fact_values(f)} for f in items]
+    return {"step": firing.step, "rule": firing.rule.id, "title": firing.rule.title,
+            "phase": firing.rule.phase, "matched": facts(firing.matched),
+            "asserted": facts(firing.asserted), "retracted": facts(firing.retracted)}
+
+
+def check_dict(check: ConditionCheck) -> dict[str, Any]:
+    return {"text": check.text, "truth": check.truth.value, "answers": check.answers,
+            "unanswered": list(check.unanswered), "options": [check_dict(o) for o in check.options],
+            "found": list(check.found), "could_hold_if_answered": list(check.could_hold_if_answered)}
+
+
+def why_not_dict(why: WhyNot) -> dict[str, Any]:
+    return {"target": str(why.target), "concluded": why.concluded,
+            "rules": [{"rule": r.rule.id, "title": r.rule.title, "rationale": r.rule.rationale,
+                       "source": r.rule.source, "fired": r.fired, "truth": r.truth.value,
+                       "conditions": [check_dict(c) for c in r.conditions]} for r in why.rules]}
+
+
+def graph_dict(graph: Graph) -> dict[str, Any]:
+    return {"nodes": [{"id": n.id, "kind": n.kind, "label": n.label, "detail": n.detail, "layer": n.layer}
+                      for n in graph.nodes],
+            "edges": [{"from": a, "to": b} for a, b in graph.edges]}
+
+
+def explain(kb: KnowledgeBase, run: Run, label: str | None = None) -> Explanation:
+    return Explanation(kb, run, build_result(kb, run), label)
+
+
+def _unknown_fields(truth: Truth, parts: list[tuple[Truth, frozenset[str]]]) -> frozenset[str]:
+    if truth is not Truth.UNKNOWN:
+        return frozenset()
+    return frozenset().union(*(fields for t, fields in parts if t is Truth.UNKNOWN))
+
+
+def _passes(test: Any, actual: Any) -> bool:
+    return test.holds_for(actual) if isinstance(test, Threshold) else actual == test
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
+
+
+def _order_layers(nodes: dict[str, dict], layer_of: dict[str, int], edges: list[tuple[str, str]],
+                  field_order: list[str]) -> list[str]:
+    """Order nodes within each layer to keep edges short: start from questionnaire order
+    (answers) and firing order (rules), then sweep down and up the layers, placing each
+    node at the mean position of its neighbours (the barycentre heuristic)."""
+    layers: dict[int, list[str]] = {}
+    rank = {name: i for i, name in enumerate(field_order)}
+
+    def first_key(node_id):
+        kind = nodes[node_id]["kind"]
+        if kind == "answer":
+            return (0, rank.get(node_id[len("answer-"):], len(rank)), node_id)
+        if kind == "rule":
+            return (1, int(node_id.split("-")[1]), node_id)
+        return (2, 0, node_id)
+
+    for node_id in sorted(nodes, key=first_key):
+        layers.setdefault(layer_of[node_id], []).append(node_id)
+    neighbours: dict[str, list[str]] = {n: [] for n in nodes}
+    for a, b in edges:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    order = sorted(layers)
+    for sweep in order[1:] + order[-2::-1] + order[1:]:
+        position = {n: (i + 0.5) / len(layers[k]) for k in layers if k != sweep
+                    for i, n in enumerate(layers[k])}
+        layers[sweep].sort(key=lambda n: (_mean([position[m] for m in neighbours[n] if m in position]),
+                                          first_key(n)))
+    return [n for layer in order for n in layers[layer]]
+
+
+def _mean(values: list[int]) -> float:
+    return sum(values) / len(values) if values else float("inf")
