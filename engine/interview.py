@@ -1,0 +1,198 @@
+"""Asking a case question by question, and only the questions that still matter.
+
+Generic: the questions, their order and their wording come from the knowledge base's
+vocabulary; whether a question is worth asking is decided from the rulebook itself, never
+from a list of clinical follow-ups.
+
+A question is worth asking when its answer could still change whether some rule fires:
+there is a rule that reads the field and some way the questions still to come could be
+answered under which that rule's answer conditions hold for one answer to this question
+(or for leaving it unknown) and not for another.  Conditions on what other rules concluded
+count as possibly true: those rules read answers of their own and are judged on them.
+
+The search is exact over each rule's own fields.  Each field contributes a few
+representative answers (every value of a choice; for a number, one value in each interval
+its rules' thresholds cut out) plus "not known"; a rule whose fields would need more than
+``MAX_COMBINATIONS`` combinations is taken to be worth asking about, so the planner may
+ask a question that turns out not to matter but never skips one that could.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from engine.conditions import Answer, Condition, OneOf, Truth
+from engine.rulebook import KnowledgeBase, RuleSpec
+from engine.vocabulary import NOT_KNOWN_SPELLINGS, Choice, FieldSpec, Number
+
+# Spellings an interviewee types for "I don't know" (besides the contract's blank and
+# "unknown"); compared after strip + lower-case.
+NOT_KNOWN_ANSWERS = NOT_KNOWN_SPELLINGS | {"?", "skip"}
+
+# Beyond this many answer combinations for one rule, stop searching and ask the question.
+MAX_COMBINATIONS = 20_000
+
+_NOT_KNOWN = object()  # a representative answer meaning "left unknown"
+
+
+def is_not_known(text: str) -> bool:
+    return text.strip().lower() in NOT_KNOWN_ANSWERS
+
+
+def question_order(kb: KnowledgeBase, group_order: Sequence[str]) -> list[FieldSpec]:
+    """The answer fields in interview order: by group (``group_order``; any other group
+    after them), then in vocabulary order within a group.  The id field is not a question."""
+    rank = {group: i for i, group in enumerate(group_order)}
+    fields = kb.vocabulary.answer_fields()
+    return sorted(fields, key=lambda spec: rank.get(spec.group, len(rank)))
+
+
+def _answer_leaves(conditions: Iterable[Condition]) -> Iterable[Answer | OneOf]:
+    for condition in conditions:
+        options = getattr(condition, "options", None)
+        if options is not None:
+            yield from _answer_leaves(options)
+        elif isinstance(condition, (Answer, OneOf)):
+            yield condition
+
+
+def _representatives(spec: FieldSpec, constants: set) -> list[Any]:
+    """A few answers that between them behave like every possible answer to ``spec``
+    (as far as the rulebook's conditions on it can tell), plus "not known"."""
+    kind = spec.kind
+    if isinstance(kind, Choice):
+        values: list[Any] = list(kind.values)
+    elif isinstance(kind, Number):
+        # The conditions compare with ==, >= and <, so the thresholds, the bounds and one
+        # point strictly between each pair of neighbours meet every case those can tell apart.
+        points = sorted({kind.minimum, kind.maximum,
+                         *(c for c in constants if kind.minimum <= c <= kind.maximum)})
+        values = [*points, *((a + b) / 2 for a, b in zip(points, points[1:]))]
+    else:
+        # Text: each value a rule names, and one it does not.
+        other = "".join(sorted(map(str, constants))) + "~"
+        values = [*sorted(constants, key=str), other]
+    return [*values, _NOT_KNOWN]
+
+
+def _answer_part_holds(rule: RuleSpec, answers: Mapping[str, Any]) -> bool:
+    """Whether the rule's conditions on answers all hold (conclusion conditions, which
+    read no field, are taken as possibly true)."""
+    return all(c.evaluate(answers, None) is Truth.HELD for c in rule.when if c.fields())
+
+
+class InterviewPlan:
+    """The questions of one knowledge base, in order, and which of them still matter."""
+
+    def __init__(self, kb: KnowledgeBase, group_order: Sequence[str]):
+        self.kb = kb
+        self.questions = question_order(kb, group_order)
+        names = {spec.name for spec in self.questions}
+        self.readers: dict[str, list[RuleSpec]] = {name: [] for name in names}
+        constants: dict[str, set] = {name: set() for name in names}
+        for rule in kb.rules:
+            for name in rule.answer_fields() & names:
+                self.readers[name].append(rule)
+            for leaf in _answer_leaves(rule.when):
+                if leaf.field in constants:
+                    constants[leaf.field].update(leaf.values if isinstance(leaf, OneOf) else (leaf.value,))
+        self.representatives = {spec.name: _representatives(spec, constants[spec.name])
+                                for spec in self.questions}
+
+    def worth_asking(self, name: str, answers: Mapping[str, Any], open_fields: Iterable[str]) -> bool:
+        """Whether the answer to ``name`` could change which rules fire.
+
+        ``answers``: the known answers so far; ``open_fields``: the questions that may
+        still be asked later (every other field not in ``answers`` stays unknown)."""
+        still_open = set(open_fields) - {name}
+        return any(self._matters_to(rule, name, answers, still_open) for rule in self.readers[name])
+
+    def _matters_to(self, rule: RuleSpec, name: str, answers: Mapping[str, Any],
+                    still_open: set[str]) -> bool:
+        read = rule.answer_fields()
+        settled = read - still_open - {name}
+        fixed = {k: answers[k] for k in settled if k in answers}
+        # A condition on settled fields alone that does not hold now never will.
+        for condition in rule.when:
+            fields = condition.fields()
+            if fields and fields <= settled and condition.evaluate(fixed, None) is not Truth.HELD:
+                return False
+        later = sorted(read & still_open)
+        choices = [self.representatives[k] for k in later]
+        combinations = len(self.representatives[name])
+        for options in choices:
+            combinations *= len(options)
+        if combinations > MAX_COMBINATIONS:
+            return True
+        for combination in itertools.product(*choices):
+            case = dict(fixed)
+            case.update((k, v) for k, v in zip(later, combination) if v is not _NOT_KNOWN)
+            outcomes = set()
+            for value in self.representatives[name]:
+                trial = dict(case)
+                if value is not _NOT_KNOWN:
+                    trial[name] = value
+                outcomes.add(_answer_part_holds(rule, trial))
+                if len(outcomes) == 2:
+                    return True
+        return False
+
+
+@dataclass
+class InterviewSession:
+    """One interview in progress: the answers given, and what was asked and passed over.
+
+    ``next_question`` walks the plan's order once; a question found not worth asking is
+    recorded in ``not_asked`` and is not reconsidered (answers only ever settle more)."""
+
+    plan: InterviewPlan
+    answers: dict[str, Any] = field(default_factory=dict)
+    not_known: list[str] = field(default_factory=list)  # asked, and the answer was "not known"
+    not_asked: list[str] = field(default_factory=list)  # could not change the result when reached
+    _position: int = 0
+
+    def next_question(self) -> FieldSpec | None:
+        questions = self.plan.questions
+        while self._position < len(questions):
+            spec = questions[self._position]
+            open_fields = [q.name for q in questions[self._position + 1:]]
+            if self.plan.worth_asking(spec.name, self.answers, open_fields):
+                return spec
+            self.not_asked.append(spec.name)
+            self._position += 1
+        return None
+
+    def record(self, spec: FieldSpec, text: str) -> Any:
+        """Record the answer typed for the current question and move on.
+
+        Returns the canonical answer, or None for "not known".  A bad answer raises the
+        kind's ``Invalid`` (with what was expected and any did-you-mean) and records nothing."""
+        self._check_current(spec)
+        if is_not_known(text):
+            value = None
+            self.not_known.append(spec.name)
+        else:
+            value = spec.kind.parse(text)
+            self.answers[spec.name] = value
+        self._position += 1
+        return value
+
+    def remaining(self) -> list[str]:
+        """The questions not yet reached (when the interview ends early)."""
+        return [q.name for q in self.plan.questions[self._position:]]
+
+    def case(self, case_id: str | None = None) -> dict[str, Any]:
+        """The answers as a raw case: only the answered fields, canonical values, in
+        vocabulary order (the id first when given)."""
+        case: dict[str, Any] = {}
+        if case_id is not None:
+            case[self.plan.kb.vocabulary.id_field] = case_id
+        case.update((spec.name, self.answers[spec.name]) for spec in self.plan.kb.vocabulary
+                    if spec.name in self.answers)
+        return case
+
+    def _check_current(self, spec: FieldSpec) -> None:
+        questions = self.plan.questions
+        if self._position >= len(questions) or questions[self._position].name != spec.name:
+            raise ValueError(f"{spec.name!r} is not the question being asked")
