@@ -1,0 +1,138 @@
+"""`lbp screen`, `lbp vocabulary` and `lbp --version` through click's CliRunner."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import lbp
+from engine.result import RESULT_KEYS
+
+EXTENSION = ["sitting=worse", "bending_forward=worse", "standing=better", "walking=better", "age=40"]
+FLEXION = ["sitting=better", "bending_forward=better", "standing=worse", "walking=worse", "age=40"]
+CONTRADICTORY = ["sitting=worse", "bending_forward=worse", "standing=worse", "walking=worse", "age=40"]
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(lbp, list(args), input=input)
+
+
+def facts(answers):
+    return [part for answer in answers for part in ("--fact", answer)]
+
+
+@pytest.mark.parametrize("answers,expected", [(EXTENSION, "extension"), (FLEXION, "flexion"),
+                                              (CONTRADICTORY, "mixed"), (["age=40"], "undetermined")])
+def test_responder_type_from_facts(answers, expected):
+    result = run("screen", *facts(answers), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["responder"]["type"] == expected
+
+
+def test_text_output_shows_evidence_urgency_and_assessment():
+    result = run("screen", *facts(EXTENSION))
+    assert result.exit_code == 0
+    assert "Responder type: extension" in result.output
+    assert "R-RESP-EXT-SITTING" in result.output
+    assert "Urgency: ROUTINE" in result.output
+    assert "physiotherapist or doctor" in result.output
+    assert "not a diagnosis" in result.output
+
+
+def test_json_output_has_exactly_the_contract_keys():
+    result = run("screen", *facts(EXTENSION), "--format", "json")
+    assert tuple(json.loads(result.output)) == RESULT_KEYS
+
+
+def test_a_json_list_gives_a_list(tmp_path):
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps([{"case_id": "a", "sitting": "worse"}, {"case_id": "b"}]))
+    result = run("screen", str(path), "--format", "json")
+    assert result.exit_code == 0
+    assert [r["case_id"] for r in json.loads(result.output)] == ["a", "b"]
+
+
+def test_stdin_is_read_with_dash():
+    result = run("screen", "-", "--format", "json", input='{"case_id": "s1", "walking": "worse"}')
+    assert result.exit_code == 0
+    assert json.loads(result.output)["case_id"] == "s1"
+
+
+def test_bad_value_and_misspelt_field_exit_1_naming_case_field_value():
+    result = run("screen", "--fact", "siting=worse", "--fact", "age=140")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "Error:" in result.output
+    assert "'siting'" in result.output and "did you mean 'sitting'" in result.output
+    assert "'age'" in result.output and "'140'" in result.output
+
+
+def test_bad_case_in_a_file_names_the_file_and_case(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"case_id": "k-9", "fever": "maybe"}))
+    result = run("screen", str(path))
+    assert result.exit_code == 1
+    assert "one.json" in result.output and "k-9" in result.output and "'maybe'" in result.output
+
+
+@pytest.mark.parametrize("content,message", [("", "is empty"), ("{not json", "not valid JSON"),
+                                             ("[]", "holds no cases"), ("[1, 2]", "expected a JSON object")])
+def test_unusable_files_exit_1_with_a_clear_message(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = run("screen", str(path))
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_missing_file_exits_1():
+    result = run("screen", "no-such-file.json")
+    assert result.exit_code == 1 and "no such file" in result.output
+
+
+def test_malformed_fact_option_exits_1():
+    result = run("screen", "--fact", "sitting")
+    assert result.exit_code == 1 and "FIELD=VALUE" in result.output
+
+
+@pytest.mark.parametrize("args", [["screen"], ["screen", "x.json", "--fact", "a=b"],
+                                  ["screen", "--format", "xml", "--fact", "age=3"]])
+def test_usage_errors_exit_2(args):
+    assert run(*args).exit_code == 2
+
+
+def test_check_reports_a_mismatch_with_exit_1(tmp_path):
+    path = tmp_path / "annotated.json"
+    path.write_text(json.dumps({"case": {"case_id": "m1", "age": 30}, "expected": {"responder": "flexion"},
+                                "note": "deliberately wrong"}))
+    result = run("screen", str(path), "--check")
+    assert result.exit_code == 1
+    assert "responder: expected flexion, got undetermined" in result.output
+
+
+def test_check_passes_when_outcomes_match(tmp_path):
+    path = tmp_path / "annotated.json"
+    path.write_text(json.dumps({"case": {"case_id": "m1", "age": 30},
+                                "expected": {"responder": "undetermined", "urgency": "routine"},
+                                "note": "nothing answered"}))
+    result = run("screen", str(path), "--check")
+    assert result.exit_code == 0
+    assert "every expected outcome met" in result.output
+
+
+def test_vocabulary_lists_every_field_in_text_and_json(kb):
+    text = run("vocabulary")
+    assert text.exit_code == 0
+    for spec in kb.vocabulary:
+        assert spec.name in text.output
+    listed = json.loads(run("vocabulary", "--format", "json").output)
+    assert [entry["field"] for entry in listed] == list(kb.vocabulary.fields)
+    sitting = next(e for e in listed if e["field"] == "sitting")
+    assert sitting["allowed"] == ["worse", "better", "no_change"]
+    assert sitting["question"]
+
+
+def test_version_names_package_and_knowledge_base(kb):
+    result = run("--version")
+    assert result.exit_code == 0
+    assert "lbp-screen" in result.output
+    assert kb.version in result.output and kb.digest in result.output

@@ -1,0 +1,111 @@
+"""Validation of raw cases: accepted spellings, not-known, and errors that name everything."""
+import math
+
+import pytest
+
+from engine.vocabulary import CaseError
+from knowledge.vocabulary import VOCABULARY
+
+
+def validate(raw, label=None):
+    return VOCABULARY.validate(raw, label)
+
+
+@pytest.mark.parametrize("spelling", ["yes", "YES", " y ", "true", "True", "1", True, 1, 1.0])
+def test_yes_spellings(spelling):
+    assert validate({"saddle_numbness": spelling}).answers == {"saddle_numbness": "yes"}
+
+
+@pytest.mark.parametrize("spelling", ["no", "N", "false", "0", False, 0])
+def test_no_spellings(spelling):
+    assert validate({"fever": spelling}).answers == {"fever": "no"}
+
+
+@pytest.mark.parametrize("spelling,value", [("worse", "worse"), ("Better", "better"),
+                                            ("same", "no_change"), ("no change", "no_change"),
+                                            (" NO_CHANGE ", "no_change")])
+def test_effect_spellings(spelling, value):
+    assert validate({"sitting": spelling}).answers == {"sitting": value}
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", "unknown", "UNKNOWN"])
+def test_blank_and_unknown_are_not_known_never_no(blank):
+    case = validate({"fever": blank, "sitting": blank})
+    assert case.answers == {}
+    assert "fever" in case.not_known and "sitting" in case.not_known
+
+
+def test_numbers_accept_plain_decimals_and_keep_whole_numbers_whole():
+    case = validate({"age": "40", "duration_weeks": "2.5", "morning_stiffness_minutes": 45.0})
+    assert case.answers == {"age": 40, "duration_weeks": 2.5, "morning_stiffness_minutes": 45}
+    assert isinstance(case.answers["age"], int)
+
+
+@pytest.mark.parametrize("value", [121, -1, "140", "40.5", "forty", "1e2", math.nan, math.inf, True])
+def test_bad_age_is_an_error_never_a_clamp(value):
+    with pytest.raises(CaseError) as caught:
+        validate({"case_id": "c-1", "age": value})
+    problem, = caught.value.problems
+    assert problem.field == "age"
+    assert problem.value == value or (value != value and problem.value != problem.value)
+    assert "0 to 120" in problem.expected
+    assert "c-1" in str(caught.value)
+
+
+def test_misspelt_field_gets_a_did_you_mean():
+    with pytest.raises(CaseError) as caught:
+        validate({"siting": "worse"})
+    problem, = caught.value.problems
+    assert problem.field == "siting" and problem.suggestion == "sitting"
+    assert "did you mean 'sitting'" in str(caught.value)
+
+
+def test_misspelt_value_gets_a_did_you_mean():
+    with pytest.raises(CaseError) as caught:
+        validate({"walking": "wrose"})
+    assert caught.value.problems[0].suggestion == "worse"
+
+
+def test_every_problem_of_a_case_is_reported_together_in_field_order():
+    with pytest.raises(CaseError) as caught:
+        validate({"zzz": 1, "age": 500, "sitting": "sometimes", "fever": "maybe"}, label="row 7")
+    fields = [p.field for p in caught.value.problems]
+    assert fields == ["fever", "sitting", "age", "zzz"]
+    assert str(caught.value).startswith("row 7: 4 problems")
+
+
+def test_case_id_with_an_email_or_phone_number_is_refused_without_echoing_it():
+    for bad in ("jane.doe@example.org", "07700 900123", "+44 20 7946 0958", "5551234567"):
+        with pytest.raises(CaseError) as caught:
+            validate({"case_id": bad}, label="row 3")
+        assert bad not in str(caught.value)
+        assert caught.value.problems[0].field == "case_id"
+
+
+@pytest.mark.parametrize("good", ["demo-001", "clinic-2024-0001", "A17", 17])
+def test_ordinary_case_ids_are_accepted(good):
+    assert validate({"case_id": good}).case_id == str(good)
+
+
+def test_case_id_longer_than_64_characters_is_refused():
+    with pytest.raises(CaseError):
+        validate({"case_id": "x" * 65})
+
+
+def test_a_case_that_is_not_a_mapping_is_refused():
+    with pytest.raises(CaseError) as caught:
+        validate(["sitting", "worse"], label="case.json")
+    assert "JSON object" in str(caught.value)
+
+
+def test_field_order_does_not_matter():
+    a = validate({"sitting": "worse", "age": 40, "fever": "no"})
+    b = validate({"fever": "no", "age": 40, "sitting": "worse"})
+    assert a == b and list(a.answers) == list(b.answers)
+
+
+def test_leg_pain_accepts_its_values_and_spaced_spellings():
+    assert validate({"leg_pain": "One leg"}).answers == {"leg_pain": "one_leg"}
+    with pytest.raises(CaseError) as caught:
+        validate({"leg_pain": "left"})
+    assert "none, one_leg, both_legs" in caught.value.problems[0].expected
