@@ -23,5 +23,10 @@ finally:
 
 from experta import AS, EXISTS, NOT, TEST, Fact, KnowledgeEngine, L, P, Rule, W  # noqa: E402
 from experta.abstract import Strategy  # noqa: E402
+from experta.matchers import ReteMatcher  # noqa: E402
+from experta.matchers.rete.mixins import NoMemory  # noqa: E402
+from experta.matchers.rete.nodes import FeatureTesterNode  # noqa: E402
+from experta.matchers.rete.token import Token  # noqa: E402
 
-__all__ = ["AS", "EXISTS", "NOT", "TEST", "Fact", "KnowledgeEngine", "L", "P", "Rule", "Strategy", "W"]
+__all__ = ["AS", "EXISTS", "NOT", "TEST", "Fact", "FeatureTesterNode", "KnowledgeEngine", "L",
+           "NoMemory", "P", "ReteMatcher", "Rule", "Strategy", "Token", "W"]

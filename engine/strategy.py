@@ -15,13 +15,25 @@ from __future__ import annotations
 
 import bisect
 
-from engine.experta_compat import Strategy
+from engine.experta_compat import Fact, Strategy
 
 
 def _identity(activation) -> tuple:
     facts = tuple(sorted(f["__factid__"] for f in activation.facts))
-    bindings = tuple(sorted((k, repr(v)) for k, v in activation.context.items()))
+    bindings = tuple(sorted((k, _binding(v)) for k, v in activation.context.items()))
     return (activation.rule._wrapped.rule_position, facts, bindings)
+
+
+def _binding(value) -> object:
+    # A bound fact is named by its id: working memory holds no two facts with equal
+    # contents, so the id says what its repr said, without printing the whole fact.
+    if isinstance(value, Fact):
+        return ("fact", value["__factid__"])
+    try:
+        hash(value)
+    except TypeError:
+        return ("repr", repr(value))
+    return ("value", value)
 
 
 def _order_key(activation) -> tuple:

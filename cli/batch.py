@@ -1,0 +1,125 @@
+"""``lbp batch`` and ``lbp bench``: screening case tables, and measuring how fast.
+
+Exit status of ``lbp batch``: 0 every row screened; 3 the output was written but some
+rows had errors (each one is an ``error`` row of the output); 1 the input could not be
+used at all and nothing was written; 2 a usage error.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import pathlib
+import signal
+import sys
+
+import click
+
+import engine
+from cli.main import lbp, library_errors, output_format
+from engine import batch as batch_engine
+from engine import bench as bench_engine
+
+EXIT_ROWS_WITH_ERRORS = 3  # the output is complete, but some rows are error rows
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """Treat SIGTERM like Ctrl-C, so an interrupted run removes its temporary file."""
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """A progress bar on stderr when stderr is a terminal; silence otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label="screening", file=sys.stderr,
+                           show_pos=True, show_eta=True) as bar:
+        yield bar.update
+
+
+@lbp.command("batch")
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=pathlib.Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=pathlib.Path),
+              help="Where to write the results; the extension picks the format "
+                   "(.csv, .jsonl, .xlsx, .parquet).")
+@click.option("--input-format", type=click.Choice(batch_engine.INPUT_FORMATS),
+              help="Read INPUT as this format instead of guessing from its extension.")
+@click.option("--drop-identifiers", is_flag=True,
+              help="Leave columns that look like direct identifiers (names, e-mail, phone, "
+                   "address, date of birth, health-service or social-security numbers) out of "
+                   "processing and "
+                   "output, instead of refusing the file.")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=pathlib.Path),
+              help="Also write the summary counts to this JSON file.")
+@click.option("--coverage", "coverage_path", type=click.Path(dir_okay=False, path_type=pathlib.Path),
+              help="Write how many cases fired each rule, and which rules never fired, to this JSON file.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: every available core]; the output is the same for any number.")
+def batch(input_path, output, input_format, drop_identifiers, summary_path, coverage_path, jobs):
+    """Screen every row of INPUT (CSV, TSV, JSON list, JSON Lines, Excel or Parquet; one
+    case per row, a case_id column required) and write one result row per input row.
+
+    The file is checked before any work: unreadable files, unknown columns, identifier
+    columns and repeated case ids are refused.  Rows with bad answers become error rows
+    naming the row, field, value and what was expected.  A summary goes to stderr.
+    Exit status: 0 all rows ok, 3 some rows had errors, 1 the input could not be used.
+    """
+    with library_errors():
+        kb = engine.load_knowledge_base()
+        checked = batch_engine.open_batch(input_path, kb.vocabulary, input_format, drop_identifiers)
+        for path in (summary_path, coverage_path):
+            if path is not None and path.resolve() in (output.resolve(), input_path.resolve()):
+                raise click.UsageError(f"{path.name} is already the input or the output")
+        if checked.dropped:
+            click.echo(f"left out {len(checked.dropped)} identifier column(s): "
+                       + ", ".join(checked.dropped), err=True)
+        with _terminate_as_interrupt(), _progress(checked.rows) as advance:
+            outcome = batch_engine.run_batch(checked, output, jobs or batch_engine.default_jobs(),
+                                             progress=advance)
+        summary = outcome.summary
+        if summary_path is not None:
+            batch_engine.write_json(summary_path, summary.as_dict())
+        if coverage_path is not None:
+            batch_engine.write_json(coverage_path, summary.coverage())
+    click.echo(summary.text(), err=True)
+    click.echo(f"wrote {summary.rows} rows to {output}", err=True)
+    if not outcome.all_ok:
+        raise click.exceptions.Exit(EXIT_ROWS_WITH_ERRORS)
+
+
+@lbp.command("bench")
+@click.option("--cases", "sizes", type=click.IntRange(1, bench_engine.MAX_CASES), multiple=True,
+              help=f"Number of synthetic cases (repeatable; at most {bench_engine.MAX_CASES:,}) "
+                   "[default: 1000 and 10000].")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Workers for the parallel run [default: every available core].")
+@click.option("--seed", type=int, default=bench_engine.DEFAULT_SEED, show_default=True,
+              help="Seed for the synthetic cases: the same seed gives the same cases.")
+@click.option("--baseline-cases", type=click.IntRange(1, 5000), default=bench_engine.BASELINE_CASES,
+              show_default=True, help="Cases for the fresh-engine-per-case baseline (it is slow).")
+@output_format("text", "json")
+def bench(sizes, jobs, seed, baseline_cases, fmt):
+    """Measure screening speed and peak memory on seeded synthetic cases.
+
+    Each measurement runs in a fresh process: the batch pipeline (validation, screening
+    with the full trace, flattening) with one worker and with --jobs workers, and, as a
+    baseline, a fresh experta engine built for every case.
+    """
+    jobs = jobs or batch_engine.default_jobs()
+    try:
+        report = bench_engine.run_benchmark(sizes or bench_engine.DEFAULT_SIZES, jobs, seed, baseline_cases,
+                                            progress=lambda line: click.echo(line, err=True))
+    except bench_engine.BenchError as error:
+        raise click.ClickException(str(error)) from error
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo(bench_engine.report_text(report))

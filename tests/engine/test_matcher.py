@@ -1,0 +1,45 @@
+"""The tuned matcher (engine/runner.py) must fire exactly what experta's own RETE matcher
+fires: same rules, same order, same matched, asserted and retracted facts."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+
+import engine
+from engine.experta_compat import ReteMatcher
+from engine.runner import Screener, TracingEngine
+from tests.conftest import valid_cases
+
+KB = engine.load_knowledge_base()
+
+
+class StockMatcherScreener(Screener):
+    """The same engine class with experta's unmodified matcher."""
+
+    def __init__(self, kb):
+        super().__init__(kb)
+        tuned = type(self._engine)
+        stock = type("Stock" + tuned.__name__, (tuned,), {"__matcher__": ReteMatcher})
+        self._engine = stock()
+
+
+TUNED = Screener(KB)
+STOCK = StockMatcherScreener(KB)
+
+
+def trace(run):
+    return [(f.rule_id, [dict(x) for x in f.matched], [dict(x) for x in f.asserted],
+             [dict(x) for x in f.retracted]) for f in run.firings]
+
+
+def test_the_stock_screener_really_uses_experta_s_matcher():
+    assert type(STOCK._engine.matcher) is ReteMatcher
+    assert isinstance(TUNED._engine, TracingEngine) and type(TUNED._engine.matcher) is not ReteMatcher
+
+
+@settings(max_examples=60)
+@given(raw=valid_cases())
+def test_tuned_matcher_fires_what_experta_s_own_matcher_fires(raw):
+    case = TUNED.validate(raw)
+    tuned, stock = TUNED.run(case), STOCK.run(case)
+    assert trace(tuned) == trace(stock)
+    assert [dict(f) for f in tuned.facts] == [dict(f) for f in stock.facts]
