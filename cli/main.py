@@ -16,6 +16,7 @@ import click
 import engine
 from cli import inputs, render
 from cli.inputs import InputError
+from engine.batch import BatchInputError
 from engine.vocabulary import CaseError
 
 
@@ -24,7 +25,7 @@ def library_errors():
     """Turn the library's input errors into click errors (exit status 1, no traceback)."""
     try:
         yield
-    except (CaseError, InputError) as error:
+    except (CaseError, InputError, BatchInputError) as error:
         raise click.ClickException(str(error)) from error
 
 
@@ -126,3 +127,7 @@ def main():  # console-script entry point
 
 
 # Commands that live in their own modules register themselves on the group here.
+from cli import rules  # noqa: E402,F401  (lbp rules)
+from cli import interview  # noqa: E402,F401  (lbp interview)
+from cli import explain  # noqa: E402,F401  (lbp explain)
+from cli import batch  # noqa: E402,F401  (lbp batch, lbp bench)

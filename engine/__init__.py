@@ -11,7 +11,7 @@ from engine.runner import Run, Screener
 from engine.vocabulary import CaseError, ValidCase
 
 __all__ = ["CaseError", "KnowledgeBase", "Run", "Screener", "ValidCase", "build_result",
-           "load_knowledge_base", "screen"]
+           "explain_case", "load_knowledge_base", "screen", "screen_with_run"]
 
 
 def load_knowledge_base() -> KnowledgeBase:
@@ -34,6 +34,19 @@ def screener_for(kb: KnowledgeBase | None = None) -> Screener:
 def screen(raw: Mapping[str, Any], label: str | None = None,
            kb: KnowledgeBase | None = None) -> dict[str, Any]:
     """Validate and screen one raw case; return the contract's result (raises CaseError)."""
+    return screen_with_run(raw, label, kb)[0]
+
+
+def screen_with_run(raw: Mapping[str, Any], label: str | None = None,
+                    kb: KnowledgeBase | None = None) -> tuple[dict[str, Any], Run]:
+    """Like ``screen``, and also the run itself (its trace: ``run.firings``)."""
     screener = screener_for(kb)
     run = screener.run(screener.validate(raw, label))
-    return build_result(screener.kb, run)
+    return build_result(screener.kb, run), run
+
+
+def explain_case(raw: Mapping[str, Any], label: str | None = None, kb: KnowledgeBase | None = None):
+    """Validate, screen and explain one raw case: an ``engine.explain.Explanation``."""
+    from engine.explain import Explanation
+    result, run = screen_with_run(raw, label, kb)
+    return Explanation(screener_for(kb).kb, run, result, label)
