@@ -22,11 +22,12 @@ finally:
         del collections.Mapping
 
 from experta import AS, EXISTS, NOT, TEST, Fact, KnowledgeEngine, L, P, Rule, W  # noqa: E402
-from experta.abstract import Strategy  # noqa: E402
+from experta.abstract import Matcher, Strategy  # noqa: E402
+from experta.activation import Activation  # noqa: E402
+from experta.agenda import Agenda  # noqa: E402
+from experta.fact import InitialFact  # noqa: E402
+from experta.factlist import FactList  # noqa: E402
 from experta.matchers import ReteMatcher  # noqa: E402
-from experta.matchers.rete.mixins import NoMemory  # noqa: E402
-from experta.matchers.rete.nodes import FeatureTesterNode  # noqa: E402
-from experta.matchers.rete.token import Token  # noqa: E402
 
-__all__ = ["AS", "EXISTS", "NOT", "TEST", "Fact", "FeatureTesterNode", "KnowledgeEngine", "L",
-           "NoMemory", "P", "ReteMatcher", "Rule", "Strategy", "Token", "W"]
+__all__ = ["AS", "EXISTS", "NOT", "TEST", "Activation", "Agenda", "Fact", "FactList", "InitialFact",
+           "KnowledgeEngine", "L", "Matcher", "P", "ReteMatcher", "Rule", "Strategy", "W"]

@@ -201,7 +201,7 @@ def _check_answer_condition(vocabulary: Vocabulary, where: str, condition: Condi
 def compile_engine(kb: KnowledgeBase) -> type[KnowledgeEngine]:
     """One experta engine class holding every rule of the rulebook, in rulebook order."""
     check_rulebook(kb)
-    members: dict[str, Any] = {"__strategy__": StableStrategy}
+    members: dict[str, Any] = {"__strategy__": StableStrategy, "case_fact_type": kb.case_fact}
     for position, spec in enumerate(kb.rules):
         # experta discovers rules by attribute name, sorted: zero-padded positions keep
         # discovery in rulebook order (the strategy orders firing independently of it).

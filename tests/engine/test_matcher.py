@@ -1,13 +1,16 @@
-"""The tuned matcher (engine/runner.py) must fire exactly what experta's own RETE matcher
+"""The compiled matcher (engine/matcher.py) must fire exactly what experta's own RETE matcher
 fires: same rules, same order, same matched, asserted and retracted facts."""
 from __future__ import annotations
 
+import json
+
+import pytest
 from hypothesis import given, settings
 
 import engine
 from engine.experta_compat import ReteMatcher
 from engine.runner import Screener, TracingEngine
-from tests.conftest import valid_cases
+from tests.conftest import CASES_DIR, valid_cases
 
 KB = engine.load_knowledge_base()
 
@@ -43,3 +46,9 @@ def test_tuned_matcher_fires_what_experta_s_own_matcher_fires(raw):
     tuned, stock = TUNED.run(case), STOCK.run(case)
     assert trace(tuned) == trace(stock)
     assert [dict(f) for f in tuned.facts] == [dict(f) for f in stock.facts]
+
+
+@pytest.mark.parametrize("path", sorted(CASES_DIR.glob("*.json")), ids=lambda p: p.stem)
+def test_compiled_matcher_fires_what_rete_fires_on_every_bundled_case(path):
+    case = TUNED.validate(json.loads(path.read_text(encoding="utf-8"))["case"])
+    assert trace(TUNED.run(case)) == trace(STOCK.run(case))
