@@ -20,7 +20,7 @@ from engine.conditions import (
     Answer, AnswerCondition, Concluded, Condition, Labels, NotAnswered, NotConcluded, OneOf,
     case_pattern_constraints,
 )
-from engine.experta_compat import AS, TEST, Fact, KnowledgeEngine, Rule
+from engine.experta_compat import AS, TEST, Fact, KnowledgeEngine, Rule, scalar_fact
 from engine.strategy import StableStrategy
 from engine.vocabulary import Choice, Number, Vocabulary
 
@@ -35,7 +35,7 @@ class Conclude:
     values: tuple[tuple[str, Any], ...]
 
     def facts(self, rule_id: str, working_memory: Iterable[Fact]) -> list[Fact]:
-        return [self.fact_type(**dict(self.values), rule=rule_id)]
+        return [scalar_fact(self.fact_type, {**dict(self.values), "rule": rule_id})]
 
     def describe(self, labels: Labels) -> str:
         return labels.conclusion(self.fact_type, dict(self.values))
@@ -56,7 +56,7 @@ class Tally:
         for fact in working_memory:
             if type(fact) is self.source and fact.get(self.by) in counts:
                 counts[fact[self.by]] += 1
-        return [self.into(**counts, rule=rule_id)]
+        return [scalar_fact(self.into, {**counts, "rule": rule_id})]
 
     def describe(self, labels: Labels) -> str:
         return labels.conclusion(self.into, {}) + f" (a count of each {self.by})"

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any
 
-from engine.experta_compat import Agenda, Fact, FactList, InitialFact, KnowledgeEngine, ReteMatcher
+from engine.experta_compat import (
+    Agenda, Fact, FactList, InitialFact, KnowledgeEngine, ReteMatcher, scalar_fact,
+)
 from engine.matcher import CompiledRulebookMatcher
 from engine.rulebook import KnowledgeBase, RuleSpec, compile_engine
 from engine.vocabulary import ValidCase
@@ -116,6 +118,6 @@ class Screener:
 
     def _run_on(self, engine: "TracingEngine", case: ValidCase) -> Run:
         engine.reset()
-        engine.declare(self.kb.case_fact(**case.answers))
+        engine.declare(scalar_fact(self.kb.case_fact, dict(case.answers)))
         engine.run()
         return Run(case=case, facts=tuple(engine.facts.values()), firings=tuple(engine.firings))

@@ -43,3 +43,18 @@ def test_without_the_shim_frozendict_fails_on_this_python():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "Mapping" in done.stderr
+
+
+def test_scalar_fact_builds_the_same_fact_as_experta_s_constructor():
+    from engine.experta_compat import scalar_fact
+    values = {"word": "hello", "count": 3, "ratio": 0.5, "flag": True, "nothing": None}
+    fast, slow = scalar_fact(Greeting, values), Greeting(**values)
+    assert type(fast) is Greeting and fast == slow and vars(fast) == vars(slow)
+    assert fast.as_dict() == slow.as_dict() and fast.copy() == slow.copy()
+
+
+def test_scalar_fact_leaves_other_values_to_experta_s_freezing():
+    from engine.experta_compat import scalar_fact
+    fact = scalar_fact(Greeting, {"words": ["a", "b"]})
+    assert fact == Greeting(words=["a", "b"])
+    assert type(fact["words"]).__name__ == "frozenlist"
