@@ -54,7 +54,7 @@ def _conclusion_label(fact_type: type, values: dict) -> str:
         facts.Urgency: "urgency",
         facts.ExerciseAdviceWithheld: "exercise advice withheld",
         facts.ExerciseAdvice: "exercise advice",
-        facts.PopulationWarning: "population warning",
+        facts.ScreeningWarning: "screening warning",
         facts.Assessment: "assessment advice",
     }[fact_type]
     values = dict(values)

@@ -44,8 +44,9 @@ class ExerciseAdvice(Fact):
     caution) and, for avoid and caution, the ``reason``."""
 
 
-class PopulationWarning(Fact):
-    """The case lies outside the population the rules were written for: ``code``, ``text``."""
+class ScreeningWarning(Fact):
+    """A caveat on the whole result: ``code`` names it (the case lies outside the
+    population the rules were written for, or a safety question was not answered)."""
 
 
 class Assessment(Fact):

@@ -12,7 +12,7 @@ from engine.experta_compat import Fact
 from knowledge.causes import CAUSES
 from knowledge.exercises import EXERCISES
 from knowledge.facts import (
-    Assessment, ExerciseAdvice, PopulationWarning, PossibleCause, RedFlag, Responder,
+    Assessment, ExerciseAdvice, ScreeningWarning, PossibleCause, RedFlag, Responder,
     ResponderEvidence, Urgency,
 )
 from knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_ADVICE, URGENCY_LEVELS
@@ -27,6 +27,9 @@ WARNING_TEXT = {
                 "no exercise advice is given; please see a clinician experienced with young people.",
     "age_not_known": "Age was not given: the advice assumes an adult, and age-related red flags "
                      "could not be checked.",
+    "cauda_equina_questions_not_known": "Not every cauda equina question was answered (numbness "
+                     "around the saddle area; new bladder or bowel trouble), so an emergency has "
+                     "not been ruled out. Ask them before acting on any advice here.",
 }
 
 
@@ -47,9 +50,16 @@ def build_result(case, facts: Iterable[Fact], fired_rules: list[str]) -> dict[st
         "urgency": _single(by_type, Urgency, "level"),
         "exercises": _exercises(by_type.get(ExerciseAdvice, []), ordered),
         "professional_assessment": _assessment(by_type),
-        "warnings": [WARNING_TEXT[code] for code in WARNING_TEXT
-                     if any(f["code"] == code for f in by_type.get(PopulationWarning, []))],
+        "warnings": _warnings(by_type.get(ScreeningWarning, [])),
     }
+
+
+def _warnings(warnings):
+    codes = {f["code"] for f in warnings}
+    unworded = codes - set(WARNING_TEXT)
+    if unworded:
+        raise ValueError(f"warning codes with no wording: {sorted(unworded)}")
+    return [text for code, text in WARNING_TEXT.items() if code in codes]
 
 
 def _causes(causes, ordered):
@@ -69,7 +79,9 @@ def _single(by_type, fact_type, field):
 
 
 def _responder(by_type, ordered):
-    responder = by_type.get(Responder, [])
+    """``for``: the findings that counted toward the type (both ways for ``mixed``, none
+    for ``undetermined``); ``against``: the findings that counted against it.  The rule
+    that decided the type is in ``fired_rules`` and in ``lbp explain``."""
     kind = _single(by_type, Responder, "type")
     evidence = by_type.get(ResponderEvidence, [])
     toward = {"extension": ["extension"], "flexion": ["flexion"],
@@ -77,8 +89,7 @@ def _responder(by_type, ordered):
     against = {"extension": ["flexion"], "flexion": ["extension"]}.get(kind, [])
     return {
         "type": kind,
-        "for": ordered([f["rule"] for f in responder]
-                       + [f["rule"] for f in evidence if f["direction"] in toward]),
+        "for": ordered(f["rule"] for f in evidence if f["direction"] in toward),
         "against": ordered(f["rule"] for f in evidence if f["direction"] in against),
     }
 

@@ -10,10 +10,10 @@ chance of a serious cause, and the red flags that depend on age handle that (a f
 after a minor injury from 65, night pain as a malignancy sign from 50); a blanket warning
 for old age would add words without changing what the person should do.
 """
-from engine.conditions import among, answer, below_value, concluded, not_answered, not_concluded
+from engine.conditions import among, below_value, concluded, not_answered, not_concluded
 from engine.rulebook import conclude
 from knowledge.facts import (
-    Assessment, ExerciseAdviceWithheld, PopulationWarning, RedFlag, Urgency,
+    Assessment, ExerciseAdviceWithheld, ScreeningWarning, RedFlag, Urgency,
 )
 from knowledge.rules.phases import ASSESSMENT, DECISION, FINDINGS, GATE, rule
 
@@ -23,7 +23,7 @@ ADULT_AGE = 18  # the article and the guidance behind these rules address adults
 RULES = [
     rule("R-SAFETY-AGE-UNDER-ADULT", "Under 18: outside the population these rules were written for",
          topic=TOPIC, phase=FINDINGS, when=[below_value("age", ADULT_AGE)],
-         then=[conclude(PopulationWarning, code="under_18"),
+         then=[conclude(ScreeningWarning, code="under_18"),
                conclude(ExerciseAdviceWithheld, reason="under_18")],
          rationale="The article and the red-flag guidance were written for adults (NICE "
                    "NG59 starts at 16; the red-flag framework and the inflammatory criteria "
@@ -36,10 +36,28 @@ RULES = [
          source="[nice_ng59] scope (over 16s); [finucane_2020]; [project] population"),
     rule("R-SAFETY-AGE-NOT-KNOWN", "Age not given: advice assumes an adult",
          topic=TOPIC, phase=FINDINGS, when=[not_answered("age")],
-         then=[conclude(PopulationWarning, code="age_not_known")],
+         then=[conclude(ScreeningWarning, code="age_not_known")],
          rationale="Without an age the tool cannot tell whether the person is an adult, and "
                    "several red flags depend on age; the result says so instead of guessing.",
          source="[project] population"),
+    rule("R-SAFETY-SADDLE-NUMBNESS-NOT-KNOWN",
+         "Saddle numbness not asked: an emergency cannot be ruled out",
+         topic=TOPIC, phase=FINDINGS, when=[not_answered("saddle_numbness")],
+         then=[conclude(ScreeningWarning, code="cauda_equina_questions_not_known")],
+         rationale="Saddle numbness is the warning sign of cauda equina syndrome that most "
+                   "needs asking. Unknown is not no: when it was not answered, the result "
+                   "says that an emergency has not been ruled out, rather than letting a "
+                   "routine urgency read as reassurance. Exercise advice is still given, "
+                   "with this warning beside it, so partial cases stay useful for teaching.",
+         source="[girft_ces_2023]; [finucane_2020]; [project] unknown is not no"),
+    rule("R-SAFETY-BLADDER-BOWEL-NOT-KNOWN",
+         "Bladder or bowel change not asked: an emergency cannot be ruled out",
+         topic=TOPIC, phase=FINDINGS, when=[not_answered("bladder_or_bowel_change")],
+         then=[conclude(ScreeningWarning, code="cauda_equina_questions_not_known")],
+         rationale="New bladder or bowel trouble is the other warning sign of cauda equina "
+                   "syndrome that must be asked; when it was not answered, the result says "
+                   "an emergency has not been ruled out.",
+         source="[girft_ces_2023]; [finucane_2020]; [project] unknown is not no"),
     rule("R-SAFETY-URGENCY-EMERGENCY", "Emergency: a red flag needs same-day care",
          topic=TOPIC, phase=DECISION, when=[concluded(RedFlag, urgency="emergency")],
          then=[conclude(Urgency, level="emergency")],
@@ -53,7 +71,7 @@ RULES = [
          rationale="An urgent flag without any emergency flag asks for a medical review "
                    "within days.",
          source="[finucane_2020]; [nice_ng59]"),
-    rule("R-SAFETY-URGENCY-ROUTINE", "Routine: no urgent or emergency red flag",
+    rule("R-SAFETY-URGENCY-ROUTINE", "Routine: no urgent or emergency red flag among the answers given",
          topic=TOPIC, phase=DECISION,
          when=[not_concluded(RedFlag, urgency=among("emergency", "urgent"))],
          then=[conclude(Urgency, level="routine")],

@@ -8,7 +8,8 @@ from knowledge.facts import ExerciseAdviceWithheld
 # Extension responder by every question the responder rules ask, and nothing else.
 PERFECT_EXTENSION = {"age": 35, "sitting": "worse", "bending_forward": "worse",
                      "standing": "better", "walking": "better", "bending_backward": "better",
-                     "morning_pain_worst": "yes"}
+                     "morning_pain_worst": "yes", "saddle_numbness": "no",
+                     "bladder_or_bowel_change": "no"}
 INFLAMMATORY = {"duration_weeks": 20, "age": 30, "onset": "gradual", "exercise": "better",
                 "rest": "worse"}
 NO_EXERCISES = {"recommended": [], "avoid": [], "caution": []}
@@ -139,3 +140,17 @@ def test_a_condition_reached_by_two_urgencies_is_referred_at_the_more_pressing_o
     text = _text(engine.screen({"fever": "yes", "immunosuppressed": "yes"}))
     assert "Possible spinal infection: emergency department today" in text
     assert "a doctor today or tomorrow" not in text
+
+
+def test_regression_unanswered_cauda_equina_questions_are_not_read_as_no():
+    """Found in review: a case that never answered the cauda equina questions came back
+    routine with exercises and no word that an emergency had not been ruled out."""
+    import engine
+    quick = engine.screen({"sitting": "worse", "standing": "better", "age": 40})
+    assert quick["urgency"] == "routine"
+    assert any("emergency has not been ruled out" in w for w in quick["warnings"])
+    asked = engine.screen({"sitting": "worse", "standing": "better", "age": 40,
+                           "saddle_numbness": "no", "bladder_or_bowel_change": "no"})
+    assert not any("emergency has not been ruled out" in w for w in asked["warnings"])
+    half = engine.screen({"age": 40, "saddle_numbness": "no"})
+    assert any("emergency has not been ruled out" in w for w in half["warnings"])
