@@ -1,6 +1,7 @@
 """Reading cases for ``lbp screen`` and ``lbp explain``: files, folders, stdin and --fact."""
 from __future__ import annotations
 
+import difflib
 import json
 import pathlib
 import sys
@@ -14,18 +15,23 @@ class InputError(Exception):
     """A file or option the user gave cannot be used."""
 
 
+# Expectation keys of an annotated case and the JSON type each takes.
+EXPECTATION_KINDS = {"responder": str, "urgency": str, "possible_causes": list, "red_flags": list,
+                     "recommended": list, "avoid": list, "caution": list, "rules_fired": list,
+                     "rules_not_fired": list}
+
+
 @dataclass(frozen=True)
 class LoadedCase:
     label: str
     case: Any
     expected: dict | None = None
-    note: str | None = None
+    in_list: bool = False  # came from a JSON list, a folder or one of several files
 
 
-def is_listing(files: Iterable[str]) -> bool:
-    """Whether the files name more than one case container (so JSON output is a list)."""
-    files = list(files)
-    return len(files) > 1 or any(f != "-" and pathlib.Path(f).is_dir() for f in files)
+def is_listing(loaded: list[LoadedCase]) -> bool:
+    """Whether JSON output should be a list: the input was a list, or several cases."""
+    return len(loaded) > 1 or any(item.in_list for item in loaded)
 
 
 def facts_case(facts: Iterable[str]) -> list[LoadedCase]:
@@ -41,6 +47,7 @@ def facts_case(facts: Iterable[str]) -> list[LoadedCase]:
 
 
 def load_cases(files: Iterable[str]) -> list[LoadedCase]:
+    files = list(files)
     loaded: list[LoadedCase] = []
     for name in files:
         path = pathlib.Path(name)
@@ -49,10 +56,20 @@ def load_cases(files: Iterable[str]) -> list[LoadedCase]:
             if not members:
                 raise InputError(f"{name}: folder holds no .json case files")
             for member in members:
-                loaded.extend(_from_document(str(member), _read_json(str(member))))
+                loaded.extend(_from_document(str(member), _read_json(str(member)), True))
         else:
-            loaded.extend(_from_document(name, _read_json(name)))
+            loaded.extend(_from_document(name, _read_json(name), len(files) > 1))
     return loaded
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """A JSON object naming a field twice is refused, never resolved by keeping one."""
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise InputError(f"field {key!r} appears twice in one JSON object")
+        seen[key] = value
+    return seen
 
 
 def _read_json(name: str) -> Any:
@@ -65,22 +82,24 @@ def _read_json(name: str) -> Any:
     if not text.strip():
         raise InputError(f"{name}: is empty; expected a JSON case object or a list of them")
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+    except InputError as error:
+        raise InputError(f"{name}: {error}") from None
     except json.JSONDecodeError as error:
         raise InputError(f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: "
                          f"{error.msg})") from None
 
 
-def _from_document(name: str, document: Any) -> list[LoadedCase]:
+def _from_document(name: str, document: Any, in_list: bool) -> list[LoadedCase]:
     source = "stdin" if name == "-" else name
     if isinstance(document, list):
         if not document:
             raise InputError(f"{source}: the list holds no cases")
-        return [_one(f"{source}[{i}]", item) for i, item in enumerate(document)]
-    return [_one(source, document)]
+        return [_one(f"{source}[{i}]", item, True) for i, item in enumerate(document)]
+    return [_one(source, document, in_list)]
 
 
-def _one(where: str, item: Any) -> LoadedCase:
+def _one(where: str, item: Any, in_list: bool) -> LoadedCase:
     if not isinstance(item, dict):
         raise InputError(f"{where}: expected a JSON object (a case), got {type(item).__name__}")
     if isinstance(item.get("case"), dict):  # an annotated case: the case and its expected outcome
@@ -88,6 +107,24 @@ def _one(where: str, item: Any) -> LoadedCase:
         if extra:
             raise InputError(f"{where}: an annotated case holds only {sorted(ANNOTATION_KEYS)}, "
                              f"not {sorted(extra)}")
-        case = item["case"]
-        return LoadedCase(where, case, item.get("expected"), item.get("note"))
-    return LoadedCase(where, item)
+        expected = item.get("expected")
+        if expected is not None:
+            _check_expectations(where, expected)
+        return LoadedCase(where, item["case"], expected, in_list)
+    return LoadedCase(where, item, None, in_list)
+
+
+def _check_expectations(where: str, expected: Any) -> None:
+    if not isinstance(expected, dict):
+        raise InputError(f"{where}: 'expected' must be an object of expectations, "
+                         f"got {type(expected).__name__}")
+    for key, value in expected.items():
+        kind = EXPECTATION_KINDS.get(key)
+        if kind is None:
+            close = difflib.get_close_matches(key, list(EXPECTATION_KINDS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise InputError(f"{where}: unknown expectation {key!r}{hint}; known: "
+                             + ", ".join(EXPECTATION_KINDS))
+        if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
+            shape = "a list of ids" if kind is list else "an id"
+            raise InputError(f"{where}: expectation {key!r} must be {shape}, got {value!r}")

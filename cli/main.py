@@ -99,7 +99,7 @@ def screen(files, facts, check, fmt):
                 raise click.ClickException(f"{item.label}: no expected outcome to check against")
             mismatches.extend(f"{item.label}: {m}" for m in render.compare(item.expected, result))
     if fmt == "json":
-        payload = results if (len(results) > 1 or inputs.is_listing(files)) else results[0]
+        payload = results if inputs.is_listing(loaded) else results[0]
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         kb = engine.load_knowledge_base()

@@ -18,8 +18,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-# Spellings that mean "not known" for every field (compared after strip + lower-case).
-NOT_KNOWN_SPELLINGS = frozenset({"", "unknown"})
+# Spellings that mean "not known" for every field (compared after strip + lower-case);
+# "null" is the contract's word for it, as text in a spreadsheet cell.
+NOT_KNOWN_SPELLINGS = frozenset({"", "unknown", "null"})
+# Other ways people write "missing".  They are refused (not guessed to mean not known), and
+# never answered with a did-you-mean that would turn them into a real answer such as "no".
+MISSING_LOOKALIKES = frozenset({"na", "n/a", "n.a.", "none", "nan", "-", "--", "?", "missing",
+                                "not known", "not applicable"})
+MISSING_HINT = "; for not known, leave it blank or write unknown"
 
 
 class CaseError(ValueError):
@@ -109,6 +115,8 @@ class Choice:
             spelling = value.strip().lower()
             if spelling in self.spellings:
                 return self.spellings[spelling]
+            if spelling in MISSING_LOOKALIKES:
+                raise Invalid(self.expected() + MISSING_HINT)
             close = difflib.get_close_matches(spelling, list(self.spellings), n=1, cutoff=0.6)
             raise Invalid(self.expected(), close[0] if close else None)
         raise Invalid(self.expected())
@@ -137,6 +145,8 @@ class Number:
             number = value
         elif isinstance(value, str) and _PLAIN_DECIMAL.fullmatch(value.strip()):
             number = float(value.strip())
+        elif isinstance(value, str) and value.strip().lower() in MISSING_LOOKALIKES:
+            raise Invalid(self.expected() + MISSING_HINT)
         else:
             raise Invalid(self.expected())
         if not math.isfinite(number) or not self.minimum <= number <= self.maximum:
@@ -151,7 +161,7 @@ class Number:
         return [self.expected()]
 
 
-_PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")  # ASCII digits only
 
 
 @dataclass(frozen=True)
@@ -202,9 +212,6 @@ class ValidCase:
     case_id: str | None
     answers: Mapping[str, Any]
     not_known: tuple[str, ...]
-
-    def answer(self, name: str) -> Any:
-        return self.answers.get(name)
 
 
 class Vocabulary:

@@ -136,3 +136,30 @@ def test_version_names_package_and_knowledge_base(kb):
     assert result.exit_code == 0
     assert "lbp-screen" in result.output
     assert kb.version in result.output and kb.digest in result.output
+
+
+def test_regression_a_field_named_twice_in_json_is_refused_not_resolved(tmp_path):
+    path = tmp_path / "twice.json"
+    path.write_text('{"case_id": "t1", "sitting": "worse", "sitting": "better"}')
+    result = run("screen", str(path))
+    assert result.exit_code == 1
+    assert "'sitting' appears twice" in result.output
+
+
+@pytest.mark.parametrize("expected,message", [
+    ([], "'expected' must be an object"),
+    ({"rules_fired": "R-RESP-TALLY"}, "must be a list of ids"),
+    ({"responders": "extension"}, "did you mean 'responder'"),
+])
+def test_regression_malformed_expectations_are_refused_without_a_traceback(tmp_path, expected, message):
+    path = tmp_path / "annotated.json"
+    path.write_text(json.dumps({"case": {"case_id": "e1"}, "expected": expected, "note": "n"}))
+    result = run("screen", str(path), "--check")
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_a_list_of_one_case_gives_a_list(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps([{"case_id": "only"}]))
+    assert isinstance(json.loads(run("screen", str(path), "--format", "json").output), list)

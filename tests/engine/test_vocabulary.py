@@ -109,3 +109,27 @@ def test_leg_pain_accepts_its_values_and_spaced_spellings():
     with pytest.raises(CaseError) as caught:
         validate({"leg_pain": "left"})
     assert "none, one_leg, both_legs" in caught.value.problems[0].expected
+
+
+def test_null_as_text_is_not_known():
+    assert validate({"fever": "NULL", "age": "null"}).answers == {}
+
+
+@pytest.mark.parametrize("lookalike", ["NA", "n/a", "None", "nan", "-"])
+def test_regression_missing_lookalikes_are_refused_never_suggested_as_no(lookalike):
+    """Found in review: 'NA' got "did you mean 'n'?" and 'None' "did you mean 'no'?",
+    inviting a user to turn a missing answer into a negative one."""
+    with pytest.raises(CaseError) as caught:
+        validate({"fever": lookalike, "age": lookalike})
+    for problem in caught.value.problems:
+        assert problem.suggestion is None
+        assert "leave it blank or write unknown" in problem.expected
+
+
+def test_none_is_still_a_real_answer_where_the_field_allows_it():
+    assert validate({"leg_pain": "none"}).answers == {"leg_pain": "none"}
+
+
+def test_numbers_must_use_ascii_digits():
+    with pytest.raises(CaseError):
+        validate({"age": "٤٠"})
