@@ -70,7 +70,8 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
     The file is checked before any work: unreadable files, unknown columns, identifier
     columns and repeated case ids are refused.  Rows with bad answers become error rows
     naming the row, field, value and what was expected.  A summary goes to stderr.
-    Exit status: 0 all rows ok, 3 some rows had errors, 1 the input could not be used.
+    Exit status: 0 all rows ok, 3 some rows had errors, 1 the input could not be used,
+    2 a usage error.
     """
     with library_errors():
         kb = engine.load_knowledge_base()

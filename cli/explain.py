@@ -9,7 +9,7 @@ import click
 
 import engine
 from cli import inputs
-from cli.main import lbp, library_errors, output_format, refuse_together
+from cli.main import lbp, library_errors, one_case_source, output_format, refuse_together
 from engine.explain import Target, UnknownTarget
 from engine.explain_render import explanation_markdown, explanation_text
 from engine.report_html import explanation_html
@@ -23,6 +23,22 @@ def _targets(ctx, param, values):
         return tuple(dict.fromkeys(Target.parse(kb, value) for value in values))
     except UnknownTarget as error:
         raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
+FORMAT_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
+
+
+def _format_for(ctx: click.Context, fmt: str, output: str) -> str:
+    """--format wins when given; otherwise the output file's extension decides, so
+    ``-o report.html`` never holds plain text.  A given format that contradicts the
+    extension is refused."""
+    by_suffix = FORMAT_BY_SUFFIX.get(pathlib.Path(output).suffix.lower()) if output != "-" else None
+    if ctx.get_parameter_source("fmt") is click.core.ParameterSource.DEFAULT:
+        return by_suffix or fmt
+    if by_suffix and by_suffix != fmt:
+        raise click.UsageError(f"--format {fmt} does not match the output name {output!r} "
+                               f"(which means {by_suffix})")
+    return fmt
 
 
 def _case_id(item: inputs.LoadedCase) -> str | None:
@@ -66,10 +82,11 @@ def pick_one(loaded: list[inputs.LoadedCase], wanted: str | None) -> inputs.Load
 @click.option("--why-not", "why_not", multiple=True, metavar="KIND=VALUE", callback=_targets,
               help="Also explain why a conclusion was or was not reached, e.g. --why-not "
                    "responder=flexion, cause=spinal_stenosis, exercise=cobra, "
-                   "red_flag=cauda_equina (repeatable).")
+                   "red_flag=cauda_equina, urgency=routine (repeatable).")
 @output_format("text", "markdown", "json", "html")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="Write to this file instead of standard output.")
+              help="Write to this file instead of standard output (without --format, a .html, "
+                   ".md or .json name picks the format).")
 def explain(files, facts, wanted, why_not, fmt, output):
     """Explain how one case was screened: the rules that fired in order, how each
     conclusion was reached, why others were not, and what unanswered questions could
@@ -79,11 +96,9 @@ def explain(files, facts, wanted, why_not, fmt, output):
     stdin; use --case when they hold several) or from --fact answers.  --format html
     writes one self-contained page (no network needed) with the reasoning graph.
     """
-    if files and facts:
-        raise click.UsageError("give FILES or --fact answers, not both")
-    if not files and not facts:
-        raise click.UsageError("give a case FILE (or -) or at least one --fact FIELD=VALUE")
+    one_case_source(files, facts)
     refuse_together(fact=facts, case=wanted)
+    fmt = _format_for(click.get_current_context(), fmt, output)
     with library_errors():
         loaded = inputs.facts_case(facts) if facts else inputs.load_cases(files)
         item = pick_one(loaded, wanted)

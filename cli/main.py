@@ -43,6 +43,14 @@ def refuse_together(**flags):
                                "cannot be used together")
 
 
+def one_case_source(files, facts) -> None:
+    """FILES and --fact answers are two ways to give cases: exactly one of them is needed."""
+    if files and facts:
+        raise click.UsageError("give FILES or --fact answers, not both")
+    if not files and not facts:
+        raise click.UsageError("give FILES (or - for stdin) or at least one --fact FIELD=VALUE")
+
+
 def _version_text() -> str:
     kb = engine.load_knowledge_base()
     try:
@@ -83,10 +91,7 @@ def screen(files, facts, check, fmt):
 
     Without FILES, the --fact answers form one case.
     """
-    if files and facts:
-        raise click.UsageError("give FILES or --fact answers, not both")
-    if not files and not facts:
-        raise click.UsageError("give FILES (or -) or at least one --fact FIELD=VALUE")
+    one_case_source(files, facts)
     if check and facts:
         raise click.UsageError("--check needs annotated case files")
     with library_errors():

@@ -40,8 +40,8 @@ def _known_topic(ctx, param, value):
 
 @lbp.command()
 @click.option("--topic", callback=_known_topic, metavar="TOPIC",
-              help="Only the rules of this topic (a topic key such as causes; a wrong key "
-                   "lists them all).")
+              help="Only the rules of this topic: responder, causes, exercises or safety "
+                   "(an unknown key is refused with a suggestion).")
 @output_format("text", "markdown", "json")
 def rules(topic, fmt):
     """Print every rule: conditions and conclusions in plain words, rationale, source.

@@ -522,7 +522,8 @@ def table_row(record: dict) -> dict:
         "fired_rules": LIST_SEPARATOR.join(result.get("fired_rules", [])),
         "warnings": TEXT_SEPARATOR.join(result.get("warnings", [])),
         "errors": TEXT_SEPARATOR.join(Problem(**p).describe() for p in record["errors"]),
-        "knowledge_base_version": result.get("knowledge_base", {}).get("version", ""),
+        # every row, error rows too, names the knowledge base it was checked against
+        "knowledge_base_version": engine.load_knowledge_base().version,
     }
 
 

@@ -19,6 +19,8 @@ run loop) and on the three-valued reading of every condition (engine/conditions.
 """
 from __future__ import annotations
 
+import difflib
+
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -67,13 +69,18 @@ class Target:
                                 f"{kinds[0]}={kb.target_values(kinds[0])[0]} "
                                 f"(kinds: {', '.join(kinds)})")
         if kind not in kb.targets:
-            raise UnknownTarget(f"why-not target {text!r}: unknown kind {kind!r}; "
-                                f"valid kinds: {', '.join(kinds)}")
+            raise UnknownTarget(f"why-not target {text!r}: unknown kind {kind!r}"
+                                f"{_did_you_mean(kind, kinds)}; valid kinds: {', '.join(kinds)}")
         values = kb.target_values(kind)
         if value not in values:
-            raise UnknownTarget(f"why-not target {text!r}: {kind} has no value {value!r}; "
-                                f"valid values: {', '.join(values)}")
+            raise UnknownTarget(f"why-not target {text!r}: {kind} has no value {value!r}"
+                                f"{_did_you_mean(value, values)}; valid values: {', '.join(values)}")
         return Target(kind, value)
+
+
+def _did_you_mean(given: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(given, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 # --------------------------------------------------------------------------- how

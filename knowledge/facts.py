@@ -28,7 +28,8 @@ class PossibleCause(Fact):
 
 
 class RedFlag(Fact):
-    """A warning sign of serious pathology: ``condition`` and its ``urgency``."""
+    """A warning sign of serious pathology: ``flag`` names the sign found, ``condition``
+    the condition it may point to, and ``urgency`` how fast to act."""
 
 
 class Urgency(Fact):

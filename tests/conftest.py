@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 
 import engine
-from engine.vocabulary import Choice, Number, Text
+from engine.vocabulary import Choice, Number
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "cases"

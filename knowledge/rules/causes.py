@@ -63,7 +63,7 @@ _INJURY_NO_LEG_PAIN = [answer("injury_at_onset", "yes"), answer("leg_pain", "non
 RULES = [
     # Herniated disc: leg pain below the knee that rises with disc pressure.
     _cause("R-CAUSE-HERNIATED-DISC-SITTING",
-           "Herniated disc: leg pain below the knee, worse sitting",
+           "Possible herniated disc: leg pain below the knee, worse sitting",
            "herniated_disc",
            [ANY_LEG_PAIN, answer("pain_below_knee", "yes"), answer("sitting", "worse")],
            "Pain reaching below the knee is the mark of an irritated nerve root rather than "
@@ -71,7 +71,7 @@ RULES = [
            "pain that builds when seated makes a bulging disc a fair suspect.",
            _HERNIATED_DISC),
     _cause("R-CAUSE-HERNIATED-DISC-BENDING",
-           "Herniated disc: leg pain below the knee, worse bending forward",
+           "Possible herniated disc: leg pain below the knee, worse bending forward",
            "herniated_disc",
            [ANY_LEG_PAIN, answer("pain_below_knee", "yes"), answer("bending_forward", "worse")],
            "Rounding the back squeezes the front of the disc and pushes its soft centre "
@@ -79,7 +79,7 @@ RULES = [
            "bending fits that picture.",
            _HERNIATED_DISC),
     _cause("R-CAUSE-HERNIATED-DISC-COUGH",
-           "Herniated disc: leg pain below the knee, worse coughing or sneezing",
+           "Possible herniated disc: leg pain below the knee, worse coughing or sneezing",
            "herniated_disc",
            [ANY_LEG_PAIN, answer("pain_below_knee", "yes"), answer("cough_sneeze_worse", "yes")],
            "A cough or sneeze briefly raises the pressure around the spinal nerves; when "
@@ -89,7 +89,7 @@ RULES = [
 
     # Spinal stenosis: neurogenic claudication in an older person.
     _cause("R-CAUSE-SPINAL-STENOSIS-SITTING-EASES",
-           "Spinal stenosis: leg symptoms when upright, eased by sitting or bending forward",
+           "Possible spinal stenosis: leg symptoms when upright, eased by sitting or bending forward",
            "spinal_stenosis",
            [at_least_value("age", STENOSIS_MIN_AGE), LEG_SYMPTOMS,
             any_of(answer("standing", "worse"), answer("walking", "worse")),
@@ -101,7 +101,7 @@ RULES = [
            f"{CAUSES_SECTION}: spinal stenosis; [article] Flexion responders: symptoms; "
            "[katz_stenosis_2008]"),
     _cause("R-CAUSE-SPINAL-STENOSIS-BOTH-LEGS-WALKING",
-           "Spinal stenosis: pain in both legs when walking, in later life",
+           "Possible spinal stenosis: pain in both legs when walking, in later life",
            "spinal_stenosis",
            [at_least_value("age", STENOSIS_OLDER_AGE), answer("leg_pain", "both_legs"),
             answer("walking", "worse")],
@@ -113,7 +113,7 @@ RULES = [
 
     # Strain and sprain: a lift or twist, pain that stays in the back.
     _cause("R-CAUSE-STRAIN-LIFT-OR-TWIST",
-           "Strain: pain began with a lift or twist and stays in the back",
+           "Possible strain: pain began with a lift or twist and stays in the back",
            "strain",
            _INJURY_NO_LEG_PAIN,
            "A load that started the pain, with nothing travelling into the legs, points to "
@@ -122,7 +122,7 @@ RULES = [
            "for the clinician to examine.",
            f"{CAUSES_SECTION}: strains; [project] strain and sprain together"),
     _cause("R-CAUSE-SPRAIN-LIFT-OR-TWIST",
-           "Sprain: pain began with a lift or twist and stays in the back",
+           "Possible sprain: pain began with a lift or twist and stays in the back",
            "sprain",
            _INJURY_NO_LEG_PAIN,
            "The same findings as for a strain: a sudden load began the pain and the legs "
@@ -131,14 +131,14 @@ RULES = [
            f"{CAUSES_SECTION}: sprains; [project] strain and sprain together"),
 
     # Pinched nerve: leg pain with a nerve symptom.
-    _cause("R-CAUSE-PINCHED-NERVE-NUMBNESS", "Pinched nerve: leg pain with numbness or tingling",
+    _cause("R-CAUSE-PINCHED-NERVE-NUMBNESS", "Possible pinched nerve: leg pain with numbness or tingling",
            "pinched_nerve",
            [ANY_LEG_PAIN, answer("leg_numbness_or_tingling", "yes")],
            "Pain running into the leg together with pins and needles or numbness suggests "
            "a nerve root under pressure, not only a sore joint or muscle referring pain.",
            f"{CAUSES_SECTION}: pinched nerve; [article] Flexion responders: symptoms; "
            "[nice_cks_sciatica]"),
-    _cause("R-CAUSE-PINCHED-NERVE-WEAKNESS", "Pinched nerve: leg pain with weakness",
+    _cause("R-CAUSE-PINCHED-NERVE-WEAKNESS", "Possible pinched nerve: leg pain with weakness",
            "pinched_nerve",
            [ANY_LEG_PAIN, answer("leg_weakness", "yes")],
            "A leg that hurts and has also lost strength suggests the nerve supplying it is "
@@ -147,7 +147,7 @@ RULES = [
 
     # Nerve damage: loss of function rather than irritation.
     _cause("R-CAUSE-NERVE-DAMAGE-NUMBNESS-AND-WEAKNESS",
-           "Nerve damage: numbness and weakness together",
+           "Possible nerve damage: numbness and weakness together",
            "nerve_damage",
            [answer("leg_numbness_or_tingling", "yes"), answer("leg_weakness", "yes")],
            "Losing both feeling and strength in a leg means the nerve is no longer just "
@@ -156,7 +156,7 @@ RULES = [
            f"{CAUSES_SECTION}: nerve damage; [nice_cks_sciatica]; [project] nerve damage "
            "versus pinched nerve"),
     _cause("R-CAUSE-NERVE-DAMAGE-PERSISTENT",
-           "Nerve damage: numbness or weakness lasting three months or more",
+           "Possible nerve damage: numbness or weakness lasting three months or more",
            "nerve_damage",
            [any_of(answer("leg_numbness_or_tingling", "yes"), answer("leg_weakness", "yes")),
             at_least_value("duration_weeks", CHRONIC_WEEKS)],
@@ -168,7 +168,7 @@ RULES = [
 
     # Fibromyalgia: widespread pain with fatigue, lasting.
     _cause("R-CAUSE-FIBROMYALGIA-WIDESPREAD",
-           "Fibromyalgia: widespread pain with fatigue or poor sleep for three months",
+           "Possible fibromyalgia: widespread pain with fatigue or poor sleep for three months",
            "fibromyalgia",
            [answer("widespread_pain", "yes"), answer("fatigue_or_poor_sleep", "yes"),
             at_least_value("duration_weeks", CHRONIC_WEEKS)],
@@ -179,7 +179,7 @@ RULES = [
 
     # Stress and anxiety: tension without an injury to explain it.
     _cause("R-CAUSE-STRESS-ANXIETY-NO-INJURY",
-           "Stress and anxiety: ongoing stress, pain not started by an injury",
+           "Possible stress and anxiety: ongoing stress, pain not started by an injury",
            "stress_anxiety",
            [answer("stress_or_anxiety", "yes"),
             any_of(answer("injury_at_onset", "no"), answer("onset", "gradual"))],
@@ -188,7 +188,7 @@ RULES = [
            "lift, twist or fall, held tension becomes a reasonable explanation to explore.",
            f"{CAUSES_SECTION}: stress and anxiety; [nice_ng59]"),
     _cause("R-CAUSE-STRESS-ANXIETY-POOR-SLEEP",
-           "Stress and anxiety: ongoing stress with fatigue or poor sleep",
+           "Possible stress and anxiety: ongoing stress with fatigue or poor sleep",
            "stress_anxiety",
            [answer("stress_or_anxiety", "yes"), answer("fatigue_or_poor_sleep", "yes")],
            "Stress that also disturbs sleep or leaves the person worn out keeps muscles "
@@ -196,14 +196,14 @@ RULES = [
            f"{CAUSES_SECTION}: stress and anxiety; [nice_ng59]"),
 
     # Tight hip flexors: the article's hip-back section.
-    _cause("R-CAUSE-TIGHT-HIP-FLEXORS-SITTING", "Tight hip flexors: long sitting with hip pain",
+    _cause("R-CAUSE-TIGHT-HIP-FLEXORS-SITTING", "Possible tight hip flexors: long sitting with hip pain",
            "tight_hip_flexors",
            [answer("prolonged_sitting", "yes"), answer("hip_pain", "yes")],
            "Hours in a chair hold the front of the hip shortened; the psoas, which runs from "
            "the lumbar spine to the thigh, adapts and then tugs on the lower back. Hip pain "
            "next to back pain in someone who sits all day fits that chain.",
            f"{CAUSES_SECTION}: tight hip flexors; {HIP_BACK_SECTION}"),
-    _cause("R-CAUSE-TIGHT-HIP-FLEXORS-RUNNER", "Tight hip flexors: a runner with hip or knee pain",
+    _cause("R-CAUSE-TIGHT-HIP-FLEXORS-RUNNER", "Possible tight hip flexors: a runner with hip or knee pain",
            "tight_hip_flexors",
            [answer("runner", "yes"), any_of(answer("hip_pain", "yes"), answer("knee_pain", "yes"))],
            "The article names running as a reason the front-of-thigh muscles tighten; tight "
@@ -211,7 +211,7 @@ RULES = [
            "runner with hip or knee pain alongside back pain should have them checked.",
            HIP_BACK_SECTION),
     _cause("R-CAUSE-TIGHT-HIP-FLEXORS-LEG-LENGTH",
-           "Tight hip flexors: unequal leg length with hip or knee pain",
+           "Possible tight hip flexors: unequal leg length with hip or knee pain",
            "tight_hip_flexors",
            [answer("leg_length_discrepancy", "yes"),
             any_of(answer("hip_pain", "yes"), answer("knee_pain", "yes"))],
@@ -222,7 +222,7 @@ RULES = [
 
     # Spondylolisthesis: back-arching sport, pain on arching.
     _cause("R-CAUSE-SPONDYLOLISTHESIS-ARCHING-SPORT",
-           "Spondylolisthesis: back-arching sport with pain on arching",
+           "Possible spondylolisthesis: back-arching sport with pain on arching",
            "spondylolisthesis",
            [answer("hyperextension_sport", "yes"), answer("bending_backward", "worse")],
            "Repeated arching, as in gymnastics, dance or fast bowling, loads the slender "
@@ -233,7 +233,7 @@ RULES = [
 
     # Sacroiliac joint dysfunction: buttock pain that stays above the knee.
     _cause("R-CAUSE-SI-JOINT-DYSFUNCTION-BUTTOCK",
-           "SI joint dysfunction: buttock pain, not below the knee, worse sitting or standing",
+           "Possible SI joint dysfunction: buttock pain, not below the knee, worse sitting or standing",
            "si_joint_dysfunction",
            [answer("buttock_pain", "yes"),
             any_of(answer("pain_below_knee", "no"), answer("leg_pain", "none")),
@@ -246,7 +246,7 @@ RULES = [
 
     # Arthritis: wear in later life, short stiffness, movement helps.
     _cause("R-CAUSE-ARTHRITIS-WEAR",
-           "Arthritis: gradual pain from 45, short morning stiffness, eased by movement",
+           "Possible arthritis: gradual pain from 45, short morning stiffness, eased by movement",
            "arthritis",
            [at_least_value("age", ARTHRITIS_MIN_AGE),
             below_value("morning_stiffness_minutes", INFLAMMATORY_STIFFNESS_MINUTES),
@@ -261,7 +261,7 @@ RULES = [
 
     # Ankylosing spondylitis: inflammatory back pain in a younger adult.
     _cause("R-CAUSE-ANKYLOSING-SPONDYLITIS-MORNING-STIFFNESS",
-           "Ankylosing spondylitis: long morning stiffness under 45, eased by exercise, not rest",
+           "Possible ankylosing spondylitis: long morning stiffness under 45, eased by exercise, not rest",
            "ankylosing_spondylitis",
            [at_least_value("duration_weeks", CHRONIC_WEEKS), below_value("age", AXIAL_SPA_MAX_AGE),
             at_least_value("morning_stiffness_minutes", INFLAMMATORY_STIFFNESS_MINUTES),
@@ -273,7 +273,7 @@ RULES = [
            "lasted three months, the setting these criteria were built for.",
            f"{CAUSES_SECTION}: ankylosing spondylitis; [rudwaleit_berlin_2006]; [asas_axspa_2009]"),
     _cause("R-CAUSE-ANKYLOSING-SPONDYLITIS-ASAS",
-           "Ankylosing spondylitis: four of the five ASAS features of inflammatory back pain",
+           "Possible ankylosing spondylitis: four of the five ASAS features of inflammatory back pain",
            "ankylosing_spondylitis",
            [at_least_value("duration_weeks", CHRONIC_WEEKS),
             at_least_of(ASAS_IBP_MIN_ITEMS,

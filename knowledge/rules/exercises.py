@@ -34,7 +34,6 @@ from knowledge.facts import ExerciseAdvice, ExerciseAdviceWithheld, Responder
 from knowledge.rules.phases import ADVICE, rule
 
 TOPIC = "exercises"
-RESPONDER_TYPES = (EXTENSION, FLEXION)
 OPPOSITE = {EXTENSION: FLEXION, FLEXION: EXTENSION}
 ADVANCED = "Advanced movement"
 

@@ -198,7 +198,7 @@ RULES = [
           "long-term steroids should be imaged within days.",
           "[finucane_2020] fracture; [nice_ng59]"),
     # Inflammatory disease.
-    _flag("R-FLAG-INFLAMMATORY-ASAS", "Inflammatory back pain: ASAS criteria met",
+    _flag("R-FLAG-INFLAMMATORY-ASAS", "Features of inflammatory back pain: four of the five ASAS items",
           "inflammatory_disease", "routine", "inflammatory_back_pain_asas",
           [at_least_value("duration_weeks", CHRONIC_WEEKS),
            at_least_of(ASAS_MIN_ITEMS,
@@ -215,7 +215,7 @@ RULES = [
           f"for onset under {ASAS_ONSET_AGE}; an older person can still meet the other four.",
           "[asas_ibp_2009]; [nice_ng59] (exclude inflammatory causes)"),
     _flag("R-FLAG-INFLAMMATORY-BERLIN",
-          "Inflammatory back pain: long morning stiffness, better with exercise not rest",
+          "Features of inflammatory back pain: long morning stiffness, better with exercise not rest",
           "inflammatory_disease", "routine", "inflammatory_back_pain_berlin",
           [at_least_value("duration_weeks", CHRONIC_WEEKS),
            below_value("age", AXIAL_SPA_ONSET_AGE),

@@ -16,7 +16,7 @@ say nothing about direction; they feed the possible causes instead.
 """
 from engine.conditions import answer, at_least, below, concluded
 from engine.rulebook import Tally, conclude
-from knowledge.facts import Case, Responder, ResponderEvidence, ResponderTally  # noqa: F401
+from knowledge.facts import Responder, ResponderEvidence, ResponderTally
 from knowledge.rules.phases import DECISION, FINDINGS, TALLY, rule
 
 TOPIC = "responder"

@@ -134,7 +134,7 @@ def test_unknown_why_not_target_is_a_usage_error_listing_valid_names(target, lis
 
 @pytest.mark.parametrize("args,message", [
     (["cases.json", "--fact", "sitting=worse"], "give FILES or --fact answers, not both"),
-    ([], "give a case FILE"),
+    ([], "give FILES (or - for stdin)"),
     (["--fact", "sitting=worse", "--case", "x"], "--fact and --case cannot be used together"),
 ])
 def test_incompatible_or_missing_inputs_are_usage_errors(args, message):
@@ -159,3 +159,21 @@ def test_stdin_case():
     result = run("explain", "-", "--format", "json", input='{"case_id": "in-1", "walking": "worse"}')
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["case"]["case_id"] == "in-1"
+
+
+def test_output_name_picks_the_format_and_a_contradicting_format_is_refused(tmp_path):
+    from click.testing import CliRunner
+    from cli.main import lbp
+    report = tmp_path / "report.html"
+    done = CliRunner().invoke(lbp, ["explain", "--fact", "age=40", "-o", str(report)])
+    assert done.exit_code == 0
+    assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    clash = CliRunner().invoke(lbp, ["explain", "--fact", "age=40", "-o", str(report), "--format", "text"])
+    assert clash.exit_code == 2 and "does not match the output name" in clash.output
+
+
+def test_a_misspelt_why_not_value_gets_a_did_you_mean():
+    from click.testing import CliRunner
+    from cli.main import lbp
+    done = CliRunner().invoke(lbp, ["explain", "--fact", "age=40", "--why-not", "exercise=cobr"])
+    assert done.exit_code == 2 and "did you mean 'cobra'" in done.output
