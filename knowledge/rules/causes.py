@@ -26,25 +26,23 @@ Decided openly (each also stated in the rule's rationale):
   the criteria they rest on (ACR 2016, ASAS, Berlin) are written for pain of three
   months or more.
 """
-from engine.conditions import any_of, answer, at_least_of, at_least_value, below_value, one_of
+from engine.conditions import any_of, answer, at_least_value, below_value, one_of
 from engine.rulebook import conclude
 from knowledge.facts import PossibleCause
+from knowledge.rules.criteria import (
+    ASAS_IBP_MAX_AGE, ASAS_IBP_MIN_ITEMS, ASAS_INFLAMMATORY_BACK_PAIN, AXIAL_SPA_MAX_AGE,
+    BERLIN_INFLAMMATORY_BACK_PAIN, CHRONIC_WEEKS, INFLAMMATORY_STIFFNESS_MINUTES,
+)
 from knowledge.rules.phases import FINDINGS, rule
 
 TOPIC = "causes"
 
 STENOSIS_MIN_AGE = 50         # degenerative narrowing seldom causes symptoms earlier
 STENOSIS_OLDER_AGE = 65       # Katz & Harris: age over 65 is the age finding that weighs most
-AXIAL_SPA_MAX_AGE = 45        # ASAS axial SpA criteria: back pain beginning before 45
-ASAS_IBP_MAX_AGE = 40         # ASAS inflammatory back pain item: onset before 40
-ASAS_IBP_MIN_ITEMS = 4        # ASAS: four of the five items
 ARTHRITIS_MIN_AGE = 45        # NICE NG226: clinical diagnosis of osteoarthritis from 45
-INFLAMMATORY_STIFFNESS_MINUTES = 30  # Berlin criteria / NICE NG226 dividing line
-CHRONIC_WEEKS = 12            # three months: "chronic" in ASAS, ACR 2016 and NICE NG59
 
 ANY_LEG_PAIN = one_of("leg_pain", "one_leg", "both_legs")
 LEG_SYMPTOMS = any_of(ANY_LEG_PAIN, answer("leg_numbness_or_tingling", "yes"))
-NOT_BETTER_WITH_REST = one_of("rest", "worse", "no_change")
 
 CAUSES_SECTION = "[article] Common causes"
 HIP_BACK_SECTION = "[article] Relationship between hip and lower back pain"
@@ -263,9 +261,7 @@ RULES = [
     _cause("R-CAUSE-ANKYLOSING-SPONDYLITIS-MORNING-STIFFNESS",
            "Possible ankylosing spondylitis: long morning stiffness under 45, eased by exercise, not rest",
            "ankylosing_spondylitis",
-           [at_least_value("duration_weeks", CHRONIC_WEEKS), below_value("age", AXIAL_SPA_MAX_AGE),
-            at_least_value("morning_stiffness_minutes", INFLAMMATORY_STIFFNESS_MINUTES),
-            answer("exercise", "better"), NOT_BETTER_WITH_REST],
+           BERLIN_INFLAMMATORY_BACK_PAIN,
            f"Inflamed spinal joints stiffen overnight for {INFLAMMATORY_STIFFNESS_MINUTES} "
            "minutes or more, loosen with activity and do not settle with rest, the reverse "
            f"of a mechanical back. The condition starts before {AXIAL_SPA_MAX_AGE}, so the "
@@ -275,11 +271,7 @@ RULES = [
     _cause("R-CAUSE-ANKYLOSING-SPONDYLITIS-ASAS",
            "Possible ankylosing spondylitis: four of the five ASAS features of inflammatory back pain",
            "ankylosing_spondylitis",
-           [at_least_value("duration_weeks", CHRONIC_WEEKS),
-            at_least_of(ASAS_IBP_MIN_ITEMS,
-                        below_value("age", ASAS_IBP_MAX_AGE), answer("onset", "gradual"),
-                        answer("exercise", "better"), NOT_BETTER_WITH_REST,
-                        answer("night_pain", "yes"))],
+           ASAS_INFLAMMATORY_BACK_PAIN,
            f"ASAS calls back pain of three months or more inflammatory when at least "
            f"{ASAS_IBP_MIN_ITEMS} of five features are present: under {ASAS_IBP_MAX_AGE} "
            "(the current age stands in for the age at onset), a gradual start, relief from "

@@ -31,20 +31,19 @@ Decided openly (each decision is also in the rule's rationale):
   stiffness of half an hour or more plus better with exercise but not with rest (under 45,
   12 weeks or more).  Exercise advice stays: it helps inflammatory back pain.
 """
-from engine.conditions import answer, any_of, at_least_of, at_least_value, below_value, one_of
+from engine.conditions import answer, any_of, at_least_value
 from engine.rulebook import conclude
 from knowledge.facts import RedFlag
+from knowledge.rules.criteria import (
+    ASAS_IBP_MAX_AGE, ASAS_IBP_MIN_ITEMS, ASAS_INFLAMMATORY_BACK_PAIN, AXIAL_SPA_MAX_AGE,
+    BERLIN_INFLAMMATORY_BACK_PAIN, CHRONIC_WEEKS,
+)
 from knowledge.rules.phases import FINDINGS, rule
 
 TOPIC = "safety"
 
 FRAGILE_BONE_AGE = 65        # Finucane 2020: older age raises fracture risk after minor injury
 MALIGNANCY_AGE = 50          # age at which night pain counts as a malignancy warning sign
-CHRONIC_WEEKS = 12           # ASAS: inflammatory back pain criteria apply after 3 months
-ASAS_ONSET_AGE = 40          # ASAS item: onset before 40 (current age below 40 implies it)
-ASAS_MIN_ITEMS = 4           # ASAS: 4 of the 5 items
-AXIAL_SPA_ONSET_AGE = 45     # ASAS axial spondyloarthritis entry: onset before 45
-MORNING_STIFFNESS_MINUTES = 30
 
 
 def _flag(id, title, condition, urgency, flag, when, rationale, source):
@@ -53,7 +52,6 @@ def _flag(id, title, condition, urgency, flag, when, rationale, source):
                 rationale=rationale, source=source)
 
 
-NOT_BETTER_WITH_REST = one_of("rest", "worse", "no_change")
 FRAGILE_BONE = (answer("osteoporosis", "yes"), answer("long_term_steroids", "yes"))
 
 RULES = [
@@ -200,28 +198,19 @@ RULES = [
     # Inflammatory disease.
     _flag("R-FLAG-INFLAMMATORY-ASAS", "Features of inflammatory back pain: four of the five ASAS items",
           "inflammatory_disease", "routine", "inflammatory_back_pain_asas",
-          [at_least_value("duration_weeks", CHRONIC_WEEKS),
-           at_least_of(ASAS_MIN_ITEMS,
-                       below_value("age", ASAS_ONSET_AGE),
-                       answer("onset", "gradual"),
-                       answer("exercise", "better"),
-                       NOT_BETTER_WITH_REST,
-                       answer("night_pain", "yes"))],
-          f"Back pain for {CHRONIC_WEEKS} weeks or more with at least {ASAS_MIN_ITEMS} of the "
-          f"five ASAS features (began before {ASAS_ONSET_AGE}, came on gradually, eases with "
+          ASAS_INFLAMMATORY_BACK_PAIN,
+          f"Back pain for {CHRONIC_WEEKS} weeks or more with at least {ASAS_IBP_MIN_ITEMS} of the "
+          f"five ASAS features (began before {ASAS_IBP_MAX_AGE}, came on gradually, eases with "
           f"exercise, does not ease with rest, pain at night) fits inflammatory arthritis of "
           f"the spine. It is not an emergency but deserves a rheumatologist's opinion, since "
-          f"early treatment protects the spine. Current age under {ASAS_ONSET_AGE} stands in "
-          f"for onset under {ASAS_ONSET_AGE}; an older person can still meet the other four.",
+          f"early treatment protects the spine. Current age under {ASAS_IBP_MAX_AGE} stands in "
+          f"for onset under {ASAS_IBP_MAX_AGE}; an older person can still meet the other four.",
           "[asas_ibp_2009]; [nice_ng59] (exclude inflammatory causes)"),
     _flag("R-FLAG-INFLAMMATORY-BERLIN",
           "Features of inflammatory back pain: long morning stiffness, better with exercise not rest",
           "inflammatory_disease", "routine", "inflammatory_back_pain_berlin",
-          [at_least_value("duration_weeks", CHRONIC_WEEKS),
-           below_value("age", AXIAL_SPA_ONSET_AGE),
-           at_least_value("morning_stiffness_minutes", MORNING_STIFFNESS_MINUTES),
-           answer("exercise", "better"), NOT_BETTER_WITH_REST],
-          f"In someone under {AXIAL_SPA_ONSET_AGE} with back pain for {CHRONIC_WEEKS} weeks or "
+          BERLIN_INFLAMMATORY_BACK_PAIN,
+          f"In someone under {AXIAL_SPA_MAX_AGE} with back pain for {CHRONIC_WEEKS} weeks or "
           f"more, stiffness lasting half an hour or longer after waking together with pain "
           f"that eases with exercise but not with rest meets two of the four Berlin "
           f"criteria, enough to suspect axial spondyloarthritis and ask for a "
