@@ -168,7 +168,8 @@ def _value_test(expected: Any):
     return P(expected.holds_for) if isinstance(expected, Threshold) else L(expected)
 
 
-def _value_holds(expected: Any, actual: Any) -> bool:
+def value_holds(expected: Any, actual: Any) -> bool:
+    """Whether ``actual`` passes ``expected``: a Threshold test, or equality."""
     return expected.holds_for(actual) if isinstance(expected, Threshold) else actual == expected
 
 
@@ -186,7 +187,7 @@ class Concluded(Condition):
 
     def matches(self, fact: Fact) -> bool:
         return type(fact) is self.fact_type and all(
-            k in fact and _value_holds(v, fact[k]) for k, v in self.values)
+            k in fact and value_holds(v, fact[k]) for k, v in self.values)
 
     def evaluate(self, answers, concluded: "ConclusionIndex") -> Truth:
         return Truth.HELD if concluded.supporting(self) else Truth.FAILED

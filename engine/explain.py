@@ -26,11 +26,11 @@ from typing import Any, Iterable
 
 from engine.conditions import (
     Answer, AnyOf, AtLeastOf, Concluded, Condition, ConclusionIndex, NotAnswered,
-    NotConcluded, OneOf, Threshold, Truth, all_of, at_least_held,
+    NotConcluded, OneOf, Truth, all_of, at_least_held, value_holds,
 )
 from engine.experta_compat import Fact
 from engine.result import build_result
-from engine.rulebook import Conclude, KnowledgeBase, RuleSpec, Tally
+from engine.rulebook import KnowledgeBase, RuleSpec, Tally
 from engine.runner import Firing, Run, fact_values
 
 EXPLANATION_FORMAT = "lbp-explanation"
@@ -294,23 +294,11 @@ class Explanation:
         fact_type, key = self.kb.targets[target.kind]
         fired = set(self.run.fired_rules)
         checks = []
-        for rule in self.rules_concluding(fact_type, {key: target.value}):
+        for rule in self.kb.rules_concluding(fact_type, {key: target.value}):
             conditions = tuple(self._check(c) for c in rule.when)
             checks.append(RuleCheck(rule, rule.id in fired, all_of(c.truth for c in conditions), conditions))
         concluded = any(type(f) is fact_type and str(f.get(key)) == target.value for f in self.run.facts)
         return WhyNot(target, concluded, tuple(checks))
-
-    def rules_concluding(self, fact_type: type, tests: dict[str, Any]) -> list[RuleSpec]:
-        """Rules with an action that concludes a ``fact_type`` fact compatible with ``tests``."""
-        found = []
-        for rule in self.kb.rules:
-            for action in rule.then:
-                if isinstance(action, Conclude) and action.fact_type is fact_type:
-                    values = dict(action.values)
-                    if all(k not in values or _passes(test, values[k]) for k, test in tests.items()):
-                        found.append(rule)
-                        break
-        return found
 
     def _check(self, condition: Condition) -> ConditionCheck:
         text = condition.describe(self.kb.labels)
@@ -340,7 +328,7 @@ class Explanation:
                     continue
                 fields: set[str] = set()
                 rules = []
-                for rule in self.rules_concluding(fact_type, {key: value}):
+                for rule in self.kb.rules_concluding(fact_type, {key: value}):
                     truth, needed = self._rule_potential(rule)
                     if truth is Truth.UNKNOWN:
                         fields |= needed
@@ -371,7 +359,7 @@ class Explanation:
                 return self._tally_potential(tally, condition)
             fields: set[str] = set()
             possible = False
-            for rule in self.rules_concluding(condition.fact_type, dict(condition.values)):
+            for rule in self.kb.rules_concluding(condition.fact_type, dict(condition.values)):
                 truth, needed = self._rule_potential(rule)
                 if truth is Truth.UNKNOWN:
                     possible = True
@@ -403,15 +391,15 @@ class Explanation:
         fields: set[str] = set()
         for key, test in condition.values:
             count = current.get(key, 0)
-            if _passes(test, count):
+            if value_holds(test, count):
                 continue
             extra, needed = 0, set()
-            for rule in self.rules_concluding(tally.source, {tally.by: key}):
+            for rule in self.kb.rules_concluding(tally.source, {tally.by: key}):
                 truth, rule_fields = self._rule_potential(rule)
                 if truth is Truth.UNKNOWN:
                     extra += 1
                     needed |= rule_fields
-            if not any(_passes(test, n) for n in range(count, count + extra + 1)):
+            if not any(value_holds(test, n) for n in range(count, count + extra + 1)):
                 return Truth.FAILED, frozenset()
             fields |= needed
         return Truth.UNKNOWN, frozenset(fields)
@@ -561,10 +549,6 @@ def _unknown_fields(truth: Truth, parts: list[tuple[Truth, frozenset[str]]]) -> 
     if truth is not Truth.UNKNOWN:
         return frozenset()
     return frozenset().union(*(fields for t, fields in parts if t is Truth.UNKNOWN))
-
-
-def _passes(test: Any, actual: Any) -> bool:
-    return test.holds_for(actual) if isinstance(test, Threshold) else actual == test
 
 
 def _slug(text: str) -> str:

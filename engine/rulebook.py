@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from engine.conditions import (
     Answer, AnswerCondition, Concluded, Condition, Labels, NotAnswered, NotConcluded, OneOf,
-    case_pattern_constraints,
+    case_pattern_constraints, value_holds,
 )
 from engine.experta_compat import AS, TEST, Fact, KnowledgeEngine, Rule, scalar_fact
 from engine.strategy import StableStrategy
@@ -118,6 +118,19 @@ class KnowledgeBase:
 
     def has_rule(self, rule_id: str) -> bool:
         return rule_id in self._by_id
+
+    def rules_concluding(self, fact_type: type, tests: Mapping[str, Any]) -> list[RuleSpec]:
+        """Rules with an action that concludes a ``fact_type`` fact able to pass ``tests``
+        (field -> value or Threshold); a field the action leaves open counts as passing."""
+        found = []
+        for rule in self.rules:
+            for action in rule.then:
+                if isinstance(action, Conclude) and action.fact_type is fact_type:
+                    values = dict(action.values)
+                    if all(k not in values or value_holds(test, values[k]) for k, test in tests.items()):
+                        found.append(rule)
+                        break
+        return found
 
 
 def files_digest(paths: Iterable[pathlib.Path]) -> str:

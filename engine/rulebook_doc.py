@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from engine.rulebook import Conclude, KnowledgeBase, RuleSpec
+from engine.rulebook import KnowledgeBase, RuleSpec
 
 CITATION = re.compile(r"\[([a-z0-9_]+)\]([^\[]*)")
 
@@ -81,13 +81,6 @@ def rule_entries(kb: KnowledgeBase, phases: Mapping[int, Phase],
             for topic in wanted for rule in kb.rules if rule.topic == topic]
 
 
-def rules_concluding(kb: KnowledgeBase, fact_type: type, field: str, value: Any) -> list[str]:
-    """Ids of the rules whose ``then`` concludes a ``fact_type`` fact with ``field`` = ``value``."""
-    return [rule.id for rule in kb.rules
-            if any(isinstance(action, Conclude) and action.fact_type is fact_type
-                   and dict(action.values).get(field) == value for action in rule.then)]
-
-
 def catalogue_entries(kb: KnowledgeBase, catalogue: Catalogue) -> list[dict[str, Any]]:
     """A catalogue's entries as dicts: every field of the entry, plus the concluding rules."""
     fact_type, field = kb.targets[catalogue.target]
@@ -95,7 +88,7 @@ def catalogue_entries(kb: KnowledgeBase, catalogue: Catalogue) -> list[dict[str,
     for entry_id, entry in catalogue.entries.items():
         values = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
         values["id"] = entry_id
-        values["rules"] = rules_concluding(kb, fact_type, field, entry_id)
+        values["rules"] = [rule.id for rule in kb.rules_concluding(fact_type, {field: entry_id})]
         entries.append(values)
     return entries
 

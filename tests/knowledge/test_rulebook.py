@@ -12,7 +12,7 @@ from hypothesis import given, settings
 import engine
 from engine.conditions import answer, any_of, at_least_value, not_answered, one_of
 from engine.rulebook import RULE_ID, RulebookError, check_rulebook, conclude, files_digest
-from engine.rulebook_doc import citations, rule_entries, rules_concluding
+from engine.rulebook_doc import citations, rule_entries
 from knowledge.reference import CATALOGUES, PHASES
 from knowledge.vocabulary import WORDING
 from tests.conftest import CASES_DIR, valid_cases
@@ -144,7 +144,7 @@ def test_every_rule_fires_for_at_least_one_annotated_case():
 @pytest.mark.parametrize("kind", sorted(CONTRACT_IDS))
 def test_every_contract_id_is_concluded_by_some_rule(kind):
     fact_type, field = KB.targets[kind]
-    unreachable = [i for i in CONTRACT_IDS[kind] if not rules_concluding(KB, fact_type, field, i)]
+    unreachable = [i for i in CONTRACT_IDS[kind] if not KB.rules_concluding(fact_type, {field: i})]
     assert not unreachable, f"no rule's `then` concludes these {kind} ids: {unreachable}"
 
 
