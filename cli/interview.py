@@ -22,7 +22,6 @@ from cli import render
 from cli.main import library_errors, lbp
 from engine.explain import explain
 from engine.interview import InterviewPlan, InterviewSession
-from engine.result import build_result
 from engine.vocabulary import Choice, FieldSpec, Invalid
 from knowledge.vocabulary import GROUPS
 
@@ -85,9 +84,8 @@ def _ask(session: InterviewSession, spec: FieldSpec, number: int) -> None:
 
 
 def _screen(kb, session: InterviewSession, case_id: str | None, label: str):
-    screener = engine.screener_for(kb)
-    run = screener.run(screener.validate(session.case(case_id), label))
-    return run, build_result(kb, run)
+    result, run = engine.screen_with_run(session.case(case_id), label, kb)
+    return run, result
 
 
 def _explanation_text(kb, run, label: str) -> str:
