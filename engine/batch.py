@@ -251,9 +251,11 @@ def _check_json(path: pathlib.Path) -> list[dict]:
     if not text.strip():
         raise BatchInputError(f"{path.name}: empty file")
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
     except json.JSONDecodeError as error:
         raise BatchInputError(f"{path.name}: not valid JSON ({error})") from error
+    except DuplicateField as error:
+        raise BatchInputError(f"{path.name}: {error}") from None
     if not isinstance(data, list):
         raise BatchInputError(f"{path.name}: expected a JSON list of case objects, "
                               f"got a JSON {_json_kind(data)}")
@@ -264,15 +266,30 @@ def _check_json(path: pathlib.Path) -> list[dict]:
     return data
 
 
+class DuplicateField(ValueError):
+    """A JSON object names a field twice (refused: keeping either value would be a guess)."""
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateField(f"field {key!r} appears twice in one JSON object")
+        seen[key] = value
+    return seen
+
+
 def _jsonl_objects(path: pathlib.Path) -> Iterator[tuple[int, dict]]:
     with open(path, encoding="utf-8-sig") as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = json.loads(line, object_pairs_hook=_refuse_duplicate_keys)
             except json.JSONDecodeError as error:
                 raise BatchInputError(f"{path.name}: line {line_number} is not valid JSON ({error})") from error
+            except DuplicateField as error:
+                raise BatchInputError(f"{path.name}: line {line_number}: {error}") from None
             if not isinstance(item, dict):
                 raise BatchInputError(f"{path.name}: line {line_number} is a JSON "
                                       f"{_json_kind(item)}, expected a case object")

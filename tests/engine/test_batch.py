@@ -300,3 +300,14 @@ def test_a_column_merely_containing_mail_is_not_taken_for_an_email_address():
     # regression: "female" contains "mail"; it is an unknown column, not an identifier
     assert batch.identifier_reason("female") is None
     assert batch.identifier_reason("E-mail") == "an e-mail address"
+
+
+@pytest.mark.parametrize("name,content", [
+    ("twice.json", '[{"case_id": "a", "sitting": "worse", "sitting": "better"}]'),
+    ("twice.jsonl", '{"case_id": "a", "sitting": "worse", "sitting": "better"}\n'),
+])
+def test_regression_a_field_named_twice_in_a_json_row_refuses_the_file(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(BatchInputError, match="'sitting' appears twice"):
+        open_batch(path, VOCABULARY)
