@@ -173,6 +173,15 @@ def value_holds(expected: Any, actual: Any) -> bool:
     return expected.holds_for(actual) if isinstance(expected, Threshold) else actual == expected
 
 
+def _fact_matches(fact_type: type, values: tuple[tuple[str, Any], ...], fact: Fact) -> bool:
+    if type(fact) is not fact_type:
+        return False
+    for key, expected in values:
+        if key not in fact or not value_holds(expected, fact[key]):
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class Concluded(Condition):
     """Some rule has concluded a fact of ``fact_type`` whose fields pass these tests.
@@ -186,8 +195,7 @@ class Concluded(Condition):
         return EXISTS(self.fact_type(**{k: _value_test(v) for k, v in self.values}))
 
     def matches(self, fact: Fact) -> bool:
-        return type(fact) is self.fact_type and all(
-            k in fact and value_holds(v, fact[k]) for k, v in self.values)
+        return _fact_matches(self.fact_type, self.values, fact)
 
     def evaluate(self, answers, concluded: "ConclusionIndex") -> Truth:
         return Truth.HELD if concluded.supporting(self) else Truth.FAILED
@@ -208,7 +216,7 @@ class NotConcluded(Condition):
         return NOT(self.fact_type(**{k: _value_test(v) for k, v in self.values}))
 
     def matches(self, fact: Fact) -> bool:
-        return Concluded(self.fact_type, self.values).matches(fact)
+        return _fact_matches(self.fact_type, self.values, fact)
 
     def evaluate(self, answers, concluded: "ConclusionIndex") -> Truth:
         return Truth.FAILED if concluded.supporting(self) else Truth.HELD

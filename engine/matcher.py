@@ -31,9 +31,10 @@ _MISSING = object()
 
 class _CompiledRule:
     __slots__ = ("rule", "equal_answers", "other_answer_conditions", "missing_fields",
-                 "concluded", "not_concluded", "needs_initial_fact")
+                 "concluded", "not_concluded", "needs_initial_fact", "concluded_keys",
+                 "not_concluded_keys")
 
-    def __init__(self, rule):
+    def __init__(self, rule, index: int):
         spec = rule._wrapped.rule_spec
         self.rule = rule
         answer_conditions = [c for c in spec.when if isinstance(c, AnswerCondition)]
@@ -48,6 +49,9 @@ class _CompiledRule:
         # experta builds EXISTS as a NOT of a NOT joined on its InitialFact, so that fact is
         # among the matched facts of a rule with an EXISTS; a plain NOT adds nothing.
         self.needs_initial_fact = bool(self.concluded)
+        # keys of the matcher's per-condition counts, computed once
+        self.concluded_keys = tuple((index, p) for p in range(len(self.concluded)))
+        self.not_concluded_keys = tuple((index, p) for p in range(len(self.not_concluded)))
 
     def case_passes(self, answers) -> bool:
         for field, value in self.equal_answers:
@@ -62,7 +66,8 @@ class CompiledRulebookMatcher(Matcher):
         super().__init__(engine)
         self.case_type = engine.case_fact_type
         # experta's Rule objects, unbound from the engine instance as RETE's copies are.
-        self._rules = [_CompiledRule(rule.new_conditions(*rule)) for rule in engine.get_rules()]
+        self._rules = [_CompiledRule(rule.new_conditions(*rule), index)
+                       for index, rule in enumerate(engine.get_rules())]
         # fact type -> each distinct condition on it -> the (rule, position, is EXISTS)
         # places it stands in; many rules share a condition, which is then tested once.
         readers: dict[type, dict] = {}
@@ -75,6 +80,7 @@ class CompiledRulebookMatcher(Matcher):
         self._readers = {fact_type: list(by_condition.items())
                          for fact_type, by_condition in readers.items()}
         self._with_initial_fact = [i for i, r in enumerate(self._rules) if r.needs_initial_fact]
+        self._without_concluded = {i for i, r in enumerate(self._rules) if not r.concluded}
         # Rules grouped by their first "field is value" test: a case only needs the groups
         # whose first test it passes, plus the rules without such a test.
         self._by_first_equal: dict[tuple, list[int]] = {}
@@ -113,7 +119,10 @@ class CompiledRulebookMatcher(Matcher):
             if fact_type is self.case_type:
                 self._case = fact if step > 0 else None
                 self._passing = self._rules_passing(fact) if step > 0 else set()
-                dirty.update(self._passing)
+                # With no conclusion counted yet (the usual case: the case is declared
+                # right after reset), a rule needing a conclusion cannot be satisfied.
+                dirty.update(self._passing if self._concluded_counts
+                             else self._passing & self._without_concluded)
                 dirty.update(self._active)
             elif fact_type is InitialFact:
                 self._initial = fact if step > 0 else None
@@ -127,7 +136,7 @@ class CompiledRulebookMatcher(Matcher):
                     counts[key] = counts.get(key, 0) + step
                     dirty.add(index)
         added, removed = [], []
-        for index in sorted(dirty):
+        for index in dirty:  # any order: the strategy orders the agenda by its own key
             satisfied = self._satisfied(index)
             active = self._active.get(index)
             if satisfied and active is None:
@@ -143,9 +152,15 @@ class CompiledRulebookMatcher(Matcher):
         compiled = self._rules[index]
         if compiled.needs_initial_fact and self._initial is None:
             return False
-        concluded, not_concluded = self._concluded_counts, self._not_concluded_counts
-        return (all(concluded.get((index, p), 0) > 0 for p in range(len(compiled.concluded)))
-                and not any(not_concluded.get((index, p), 0) for p in range(len(compiled.not_concluded))))
+        counts = self._concluded_counts
+        for key in compiled.concluded_keys:
+            if not counts.get(key):
+                return False
+        counts = self._not_concluded_counts
+        for key in compiled.not_concluded_keys:
+            if counts.get(key):
+                return False
+        return True
 
     def _activation(self, index: int) -> Activation:
         compiled = self._rules[index]

@@ -12,6 +12,7 @@ RETE matcher fires.
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any
@@ -57,6 +58,9 @@ def fact_values(fact: Fact) -> dict[str, Any]:
     return {k: v for k, v in fact.items() if not Fact.is_special(k)}
 
 
+_FACT_ID = operator.itemgetter("__factid__")
+
+
 class TracingEngine(KnowledgeEngine):
     """experta's engine, recording each firing as it happens."""
 
@@ -87,7 +91,7 @@ class TracingEngine(KnowledgeEngine):
             self.firings.append(Firing(
                 step=len(self.firings) + 1,
                 rule=activation.rule._wrapped.rule_spec,
-                matched=tuple(sorted(activation.facts, key=lambda f: f["__factid__"])),
+                matched=tuple(sorted(activation.facts, key=_FACT_ID)),
                 asserted=tuple(self.facts.added),
                 retracted=tuple(self.facts.removed),
             ))

@@ -115,9 +115,12 @@ def _exercises(advice, ordered):
     """One entry per exercise and kind of advice, in catalogue order.  When several rules
     give the same advice with different reasons, every reason is kept, in firing order."""
     sections = {"recommended": [], "avoid": [], "caution": []}
+    by_exercise_and_kind: dict[tuple[str, str], list] = {}
+    for fact in advice:
+        by_exercise_and_kind.setdefault((fact["exercise"], fact["advice"]), []).append(fact)
     for exercise_id in EXERCISES:
         for kind, entries in sections.items():
-            found = [f for f in advice if f["exercise"] == exercise_id and f["advice"] == kind]
+            found = by_exercise_and_kind.get((exercise_id, kind))
             if not found:
                 continue
             entry = {"id": exercise_id}
