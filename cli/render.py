@@ -8,6 +8,7 @@ from engine.rulebook import KnowledgeBase
 from engine.vocabulary import Choice
 
 WIDTH = 88
+PRESSING_URGENCIES = ("emergency", "urgent")  # contract: these withhold exercise advice
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -50,7 +51,10 @@ def result_text(kb: KnowledgeBase, label: str, result: dict[str, Any]) -> str:
                 reason = f": {entry['reason']}" if entry.get("reason") else ""
                 lines.append(f"  - {entry['id']}{reason}")
     if not any(exercises.values()):
-        lines.append("Exercises: none suggested")
+        if result["urgency"] in PRESSING_URGENCIES:
+            lines.append("Exercises: withheld until a clinician has assessed the red flags above")
+        else:
+            lines.append("Exercises: none suggested")
     for warning in result["warnings"]:
         lines.append("Warning:")
         lines.append(_wrap(warning))

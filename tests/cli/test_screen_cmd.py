@@ -163,3 +163,11 @@ def test_a_list_of_one_case_gives_a_list(tmp_path):
     path = tmp_path / "one.json"
     path.write_text(json.dumps([{"case_id": "only"}]))
     assert isinstance(json.loads(run("screen", str(path), "--format", "json").output), list)
+
+
+def test_text_output_says_exercises_are_withheld_for_a_pressing_red_flag():
+    result = run("screen", *facts(EXTENSION), "--fact", "saddle_numbness=yes")
+    assert "Urgency: EMERGENCY" in result.output
+    assert "Exercises: withheld until a clinician has assessed the red flags above" in result.output
+    calm = run("screen", "--fact", "age=40")
+    assert "Exercises: none suggested" in calm.output
