@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from engine.vocabulary import DuplicateField, refuse_duplicate_keys
+
 ANNOTATION_KEYS = {"case", "expected", "note"}
 
 
@@ -62,16 +64,6 @@ def load_cases(files: Iterable[str]) -> list[LoadedCase]:
     return loaded
 
 
-def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
-    """A JSON object naming a field twice is refused, never resolved by keeping one."""
-    seen: dict = {}
-    for key, value in pairs:
-        if key in seen:
-            raise InputError(f"field {key!r} appears twice in one JSON object")
-        seen[key] = value
-    return seen
-
-
 def _read_json(name: str) -> Any:
     try:
         text = sys.stdin.read() if name == "-" else pathlib.Path(name).read_text(encoding="utf-8-sig")
@@ -82,8 +74,8 @@ def _read_json(name: str) -> Any:
     if not text.strip():
         raise InputError(f"{name}: is empty; expected a JSON case object or a list of them")
     try:
-        return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
-    except InputError as error:
+        return json.loads(text, object_pairs_hook=refuse_duplicate_keys)
+    except DuplicateField as error:
         raise InputError(f"{name}: {error}") from None
     except json.JSONDecodeError as error:
         raise InputError(f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: "

@@ -35,7 +35,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import engine
 from engine.result import build_result
-from engine.vocabulary import CaseError, Problem, Vocabulary
+from engine.vocabulary import (
+    CaseError, DuplicateField, Problem, Vocabulary, refuse_duplicate_keys,
+)
 
 INPUT_FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx", "parquet")
 OUTPUT_FORMATS = ("csv", "jsonl", "xlsx", "parquet")
@@ -251,7 +253,7 @@ def _check_json(path: pathlib.Path) -> list[dict]:
     if not text.strip():
         raise BatchInputError(f"{path.name}: empty file")
     try:
-        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+        data = json.loads(text, object_pairs_hook=refuse_duplicate_keys)
     except json.JSONDecodeError as error:
         raise BatchInputError(f"{path.name}: not valid JSON ({error})") from error
     except DuplicateField as error:
@@ -266,26 +268,13 @@ def _check_json(path: pathlib.Path) -> list[dict]:
     return data
 
 
-class DuplicateField(ValueError):
-    """A JSON object names a field twice (refused: keeping either value would be a guess)."""
-
-
-def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
-    seen: dict = {}
-    for key, value in pairs:
-        if key in seen:
-            raise DuplicateField(f"field {key!r} appears twice in one JSON object")
-        seen[key] = value
-    return seen
-
-
 def _jsonl_objects(path: pathlib.Path) -> Iterator[tuple[int, dict]]:
     with open(path, encoding="utf-8-sig") as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                item = json.loads(line, object_pairs_hook=_refuse_duplicate_keys)
+                item = json.loads(line, object_pairs_hook=refuse_duplicate_keys)
             except json.JSONDecodeError as error:
                 raise BatchInputError(f"{path.name}: line {line_number} is not valid JSON ({error})") from error
             except DuplicateField as error:

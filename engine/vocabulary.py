@@ -76,6 +76,20 @@ class Problem:
                 "suggestion": self.suggestion}
 
 
+class DuplicateField(ValueError):
+    """A JSON object names a field twice (refused: keeping either value would be a guess)."""
+
+
+def refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """``object_pairs_hook`` for ``json.loads`` that refuses a field named twice."""
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateField(f"field {key!r} appears twice in one JSON object")
+        seen[key] = value
+    return seen
+
+
 class Invalid(Exception):
     """Raised by a kind's parser; carries what was expected and an optional suggestion."""
 
