@@ -26,9 +26,11 @@ def result_text(kb: KnowledgeBase, label: str, result: dict[str, Any]) -> str:
         lines[0] += f" [{result['case_id']}]"
     urgency = result["urgency"]
     lines.append(f"Urgency: {urgency.upper()}")
-    for flag in result["red_flags"]:
-        lines.append(f"  RED FLAG {flag['condition']} ({flag['urgency']}): {flag['id']}")
-        lines.extend(_rule_line(kb, r) for r in flag["rules"])
+    for condition in result["red_flag_conditions"]:
+        signs = ", ".join(f"{s['id']} ({s['urgency']})" for s in condition["signs"])
+        lines.append(f"  RED FLAG {condition['name']} [{condition['condition']}], "
+                     f"{condition['urgency'].upper()}: {signs}")
+        lines.extend(_rule_line(kb, r) for r in condition["rules"])
     responder = result["responder"]
     lines.append(f"Responder type: {responder['type']}")
     lines.append("  evidence for:" if responder["for"] else "  evidence for: none")
@@ -55,9 +57,10 @@ def result_text(kb: KnowledgeBase, label: str, result: dict[str, Any]) -> str:
             lines.append("Exercises: withheld until a clinician has assessed the red flags above")
         else:
             lines.append("Exercises: none suggested")
-    for warning in result["warnings"]:
-        lines.append("Warning:")
-        lines.append(_wrap(warning))
+    if result["warnings"]:
+        lines.append("Warnings:")
+        lines.extend(textwrap.fill(w, WIDTH, initial_indent="  - ", subsequent_indent="    ")
+                     for w in result["warnings"])
     lines.append("Professional assessment:")
     lines.append(_wrap(result["professional_assessment"]["text"]))
     return "\n".join(lines)
@@ -84,6 +87,12 @@ def compare(expected: dict[str, Any], result: dict[str, Any]) -> list[str]:
             fired = [r for r in wanted if r in result["fired_rules"]]
             if fired:
                 problems.append(f"rules expected not to fire did: {fired}")
+        elif key in ("warned_about", "not_warned_about"):
+            open_fields = {entry["field"] for entry in result["open_questions"]}
+            wrong = [f for f in wanted if (f in open_fields) != (key == "warned_about")]
+            if wrong:
+                problems.append(f"unanswered questions expected {'' if key == 'warned_about' else 'not '}"
+                                f"to be warned about: {wrong}")
         elif key in actual:
             got = actual[key]
             want = sorted(wanted) if isinstance(wanted, list) else wanted
@@ -91,7 +100,7 @@ def compare(expected: dict[str, Any], result: dict[str, Any]) -> list[str]:
                 problems.append(f"{key}: expected {want}, got {got}")
         else:
             problems.append(f"unknown expectation {key!r} (known: {sorted(actual)}, "
-                            "rules_fired, rules_not_fired)")
+                            "rules_fired, rules_not_fired, warned_about, not_warned_about)")
     return problems
 
 

@@ -48,6 +48,10 @@ class Condition:
         """Case fields this condition reads (directly)."""
         return set()
 
+    def children(self) -> tuple["Condition", ...]:
+        """The conditions this one is made of (none for a leaf)."""
+        return ()
+
     def evaluate(self, answers: Mapping[str, Any], concluded: "ConclusionIndex") -> Truth:
         raise NotImplementedError
 
@@ -56,10 +60,58 @@ class Condition:
 
 
 class AnswerCondition(Condition):
-    """A condition on case answers alone (can be tested inside one experta field test)."""
+    """A condition on case answers alone (can be tested inside one experta field test).
+
+    Besides testing, an answer condition can search for answers to the unanswered
+    questions that would make it hold (``witness``), or that show a question's answer
+    could make it hold where leaving that question unknown does not (``raising_witness``).
+    ``values(field)`` gives the candidate answers of an unanswered field.  Siblings are
+    searched one at a time, so the witness found is checked by the caller."""
 
     def test(self, answers: Mapping[str, Any]) -> bool:
         return self.evaluate(answers, None) is Truth.HELD
+
+    def witness(self, answers: Mapping[str, Any], values: "CandidateValues") -> dict | None:
+        raise NotImplementedError
+
+    def raising_witness(self, answers: Mapping[str, Any], name: str,
+                        values: "CandidateValues") -> tuple[dict, Any] | None:
+        raise NotImplementedError
+
+
+CandidateValues = Callable[[str], Iterable[Any]]
+
+
+def _merge(*assignments: dict | None) -> dict | None:
+    """One assignment from several, or None when any is missing or two disagree."""
+    merged: dict = {}
+    for assignment in assignments:
+        if assignment is None:
+            return None
+        for key, value in assignment.items():
+            if merged.setdefault(key, value) != value:
+                return None
+    return merged
+
+
+class _Leaf(AnswerCondition):
+    """An answer condition on one field."""
+
+    field: str
+
+    def witness(self, answers, values):
+        if self.field in answers:
+            return {} if self.evaluate(answers) is Truth.HELD else None
+        for value in values(self.field):
+            if self.evaluate({self.field: value}) is Truth.HELD:
+                return {self.field: value}
+        return None
+
+    def raising_witness(self, answers, name, values):
+        if self.field != name or name in answers:
+            return None
+        found = self.witness(answers, values)
+        return ({}, found[name]) if found else None
 
 
 _COMPARISONS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
@@ -70,7 +122,7 @@ _COMPARISONS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
 
 
 @dataclass(frozen=True)
-class Answer(AnswerCondition):
+class Answer(_Leaf):
     """``field`` was answered and its answer compares to ``value`` (``==``, ``>=`` or ``<``)."""
 
     field: str
@@ -93,7 +145,7 @@ class Answer(AnswerCondition):
 
 
 @dataclass(frozen=True)
-class OneOf(AnswerCondition):
+class OneOf(_Leaf):
     """``field`` was answered with one of ``values``."""
 
     field: str
@@ -120,11 +172,30 @@ class AnyOf(AnswerCondition):
     def fields(self) -> set[str]:
         return set().union(*(o.fields() for o in self.options))
 
+    def children(self) -> tuple[Condition, ...]:
+        return self.options
+
     def evaluate(self, answers, concluded=None) -> Truth:
         return at_least_held(1, [o.evaluate(answers, concluded) for o in self.options])
 
     def describe(self, labels: "Labels") -> str:
         return "any of: " + "; ".join(o.describe(labels) for o in self.options)
+
+    def witness(self, answers, values):
+        for option in self.options:
+            found = option.witness(answers, values)
+            if found is not None:
+                return found
+        return None
+
+    def raising_witness(self, answers, name, values):
+        if any(o.evaluate(answers) is Truth.HELD for o in self.options):
+            return None  # it holds already, whatever the question's answer
+        for option in self.options:
+            found = option.raising_witness(answers, name, values)
+            if found is not None:
+                return found
+        return None
 
 
 @dataclass(frozen=True)
@@ -137,11 +208,83 @@ class AtLeastOf(AnswerCondition):
     def fields(self) -> set[str]:
         return set().union(*(o.fields() for o in self.options))
 
+    def children(self) -> tuple[Condition, ...]:
+        return self.options
+
     def evaluate(self, answers, concluded=None) -> Truth:
         return at_least_held(self.n, [o.evaluate(answers, concluded) for o in self.options])
 
     def describe(self, labels: "Labels") -> str:
         return f"at least {self.n} of: " + "; ".join(o.describe(labels) for o in self.options)
+
+    def _complete(self, answers, values, start: dict, needed: int, skip=()) -> dict | None:
+        """Extend ``start`` with witnesses of options not yet held until ``needed`` more hold;
+        options that do not read the field being asked about come first."""
+        chosen, merged = 0, dict(start)
+        for option in self.options:
+            if chosen == needed:
+                break
+            if option in skip or option.evaluate(answers) is Truth.HELD:
+                continue
+            extended = _merge(merged, option.witness(answers, values))
+            if extended is not None:
+                merged, chosen = extended, chosen + 1
+        return merged if chosen == needed else None
+
+    def witness(self, answers, values):
+        held = sum(o.evaluate(answers) is Truth.HELD for o in self.options)
+        return self._complete(answers, values, {}, max(0, self.n - held))
+
+    def raising_witness(self, answers, name, values):
+        held = sum(o.evaluate(answers) is Truth.HELD for o in self.options)
+        if held >= self.n:
+            return None
+        readers = [o for o in self.options if name in o.fields()]
+        for option in readers:
+            found = option.raising_witness(answers, name, values)
+            if found is None:
+                continue
+            rest = self._complete(answers, values, found[0], self.n - held - 1, skip=readers)
+            if rest is not None:
+                return rest, found[1]
+        return None
+
+
+@dataclass(frozen=True)
+class AllOf(AtLeastOf):
+    """Every one of several answer conditions holds (to nest an "and" inside an "any of")."""
+
+    def describe(self, labels: "Labels") -> str:
+        return "all of: " + "; ".join(o.describe(labels) for o in self.options)
+
+
+@dataclass(frozen=True)
+class Unless(AnswerCondition):
+    """Holds unless the inner answer condition holds: an exemption that only an explicit
+    answer grants.  Left unknown, the exemption is not granted (the rule still fires), so
+    a missing answer never lowers a warning; it is never evidence *for* a conclusion,
+    which the rule's other conditions must supply."""
+
+    inner: AnswerCondition
+
+    def fields(self) -> set[str]:
+        return self.inner.fields()
+
+    def children(self) -> tuple[Condition, ...]:
+        return (self.inner,)
+
+    def evaluate(self, answers, concluded=None) -> Truth:
+        return Truth.FAILED if self.inner.evaluate(answers, concluded) is Truth.HELD else Truth.HELD
+
+    def describe(self, labels: "Labels") -> str:
+        return "unless " + self.inner.describe(labels)
+
+    def witness(self, answers, values):
+        # leaving the exemption's questions unanswered keeps it from being granted
+        return {} if self.evaluate(answers) is Truth.HELD else None
+
+    def raising_witness(self, answers, name, values):
+        return None  # an answer can only grant the exemption, never make this hold
 
 
 @dataclass(frozen=True)
@@ -268,6 +411,14 @@ def any_of(*options: AnswerCondition) -> AnyOf:
 
 def at_least_of(n: int, *options: AnswerCondition) -> AtLeastOf:
     return AtLeastOf(n, tuple(options))
+
+
+def all_of_these(*options: AnswerCondition) -> AllOf:
+    return AllOf(len(options), tuple(options))
+
+
+def unless(condition: AnswerCondition) -> Unless:
+    return Unless(condition)
 
 
 def concluded(fact_type: type, **values: Any) -> Concluded:

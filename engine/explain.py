@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from engine.conditions import (
     Answer, AnyOf, AtLeastOf, Concluded, Condition, ConclusionIndex, NotAnswered,
-    NotConcluded, OneOf, Truth, all_of, at_least_held, value_holds,
+    NotConcluded, OneOf, Truth, Unless, all_of, at_least_held, value_holds,
 )
 from engine.experta_compat import Fact
 from engine.result import build_result
@@ -254,6 +254,10 @@ class Explanation:
             return ConditionNode(text, Truth.FAILED if defeating else Truth.HELD, "not_concluded", {}, ())
         if isinstance(condition, NotAnswered):
             return ConditionNode(text, condition.evaluate(self.answers, self.index), "not_answered", {}, ())
+        if isinstance(condition, Unless):
+            # an exemption not granted: by the answers given, or because it was not asked
+            return ConditionNode(text, condition.evaluate(self.answers, self.index), "exemption",
+                                 self._evidence(condition), ())
         return ConditionNode(text, condition.evaluate(self.answers, self.index), "answer",
                              self._evidence(condition), ())
 
@@ -266,7 +270,9 @@ class Explanation:
             return used
         if condition.evaluate(self.answers, self.index) is not Truth.HELD:
             return {}
-        return {name: self.answers[name] for name in sorted(condition.fields())}
+        # an exemption (``Unless``) holds while its own question is unanswered: only the
+        # answers actually given are shown
+        return {name: self.answers[name] for name in sorted(condition.fields()) if name in self.answers}
 
     def _counted(self, firing: Firing, fact: Fact) -> tuple[Step, ...]:
         for action in firing.rule.then:
@@ -348,7 +354,7 @@ class Explanation:
         if isinstance(condition, (Answer, OneOf)):
             truth = condition.evaluate(self.answers)
             return truth, frozenset(condition.fields()) if truth is Truth.UNKNOWN else frozenset()
-        if isinstance(condition, (NotAnswered, NotConcluded)):
+        if isinstance(condition, (NotAnswered, NotConcluded, Unless)):
             # answering more can only defeat these, never make them hold
             return condition.evaluate(self.answers, self.index), frozenset()
         if isinstance(condition, Concluded):
@@ -427,7 +433,11 @@ class Explanation:
                           step.rule.title)
             depth = 1
             for condition in step.conditions:
-                if condition.kind == "answer":
+                if condition.kind == "exemption" and not condition.answers:
+                    edges.append((add("absence-" + _slug(condition.text), "absence",
+                                      condition.text + " (not answered)", "exemption not granted"),
+                                  rule_id))
+                elif condition.kind in ("answer", "exemption"):
                     for name, value in condition.answers.items():
                         edges.append((add(f"answer-{name}", "answer", f"{name} = {value}",
                                           self.question(name)), rule_id))

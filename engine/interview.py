@@ -22,9 +22,9 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from engine.conditions import Answer, Condition, OneOf, Truth
+from engine.conditions import AllOf, Answer, AnswerCondition, Condition, OneOf, Truth
 from engine.rulebook import KnowledgeBase, RuleSpec
-from engine.vocabulary import NOT_KNOWN_SPELLINGS, Choice, FieldSpec, Number
+from engine.vocabulary import NOT_KNOWN_SPELLINGS, Choice, FieldSpec, Number, Vocabulary
 
 # Spellings an interviewee types for "I don't know" (besides the contract's blank and
 # "unknown"); compared after strip + lower-case.
@@ -32,6 +32,10 @@ NOT_KNOWN_ANSWERS = NOT_KNOWN_SPELLINGS | {"?", "skip"}
 
 # Beyond this many answer combinations for one rule, stop searching and ask the question.
 MAX_COMBINATIONS = 20_000
+# Open-question searches remembered per plan (keyed by a rule and the answers it can see;
+# batches repeat the same few patterns, and the bound keeps memory flat on any input).
+OPEN_CACHE_SIZE = 50_000
+_NOT_KNOWN_KEY = "\0not known"
 
 _NOT_KNOWN = object()  # a representative answer meaning "left unknown"
 
@@ -50,9 +54,8 @@ def question_order(kb: KnowledgeBase, group_order: Sequence[str]) -> list[FieldS
 
 def _answer_leaves(conditions: Iterable[Condition]) -> Iterable[Answer | OneOf]:
     for condition in conditions:
-        options = getattr(condition, "options", None)
-        if options is not None:
-            yield from _answer_leaves(options)
+        if condition.children():
+            yield from _answer_leaves(condition.children())
         elif isinstance(condition, (Answer, OneOf)):
             yield condition
 
@@ -74,6 +77,21 @@ def _representatives(spec: FieldSpec, constants: set) -> list[Any]:
         other = "".join(sorted(map(str, constants))) + "~"
         values = [*sorted(constants, key=str), other]
     return [*values, _NOT_KNOWN]
+
+
+def _premise_closure(vocabulary: Vocabulary, names: Iterable[str]) -> tuple[str, ...]:
+    """``names`` and the fields their premises read, transitively, sorted."""
+    scope: set[str] = set()
+    pending = [name for name in names if name in vocabulary]
+    while pending:
+        name = pending.pop()
+        if name in scope:
+            continue
+        scope.add(name)
+        premise = vocabulary[name].premise
+        if premise is not None:
+            pending.extend(premise.condition.fields())
+    return tuple(sorted(scope))
 
 
 def _answer_part_holds(rule: RuleSpec, answers: Mapping[str, Any]) -> bool:
@@ -99,17 +117,82 @@ class InterviewPlan:
                     constants[leaf.field].update(leaf.values if isinstance(leaf, OneOf) else (leaf.value,))
         self.representatives = {spec.name: _representatives(spec, constants[spec.name])
                                 for spec in self.questions}
+        # The answers a rule's search can see: its own fields and, through them, the
+        # premises of those fields (a denied premise rules some of their answers out).
+        self._scope = {rule.id: _premise_closure(kb.vocabulary, rule.answer_fields())
+                       for rule in kb.rules}
+        self._open_cache: dict[tuple, tuple[str, ...]] = {}
 
     def worth_asking(self, name: str, answers: Mapping[str, Any], open_fields: Iterable[str]) -> bool:
         """Whether the answer to ``name`` could change which rules fire.
 
         ``answers``: the known answers so far; ``open_fields``: the questions that may
-        still be asked later (every other field not in ``answers`` stays unknown)."""
+        still be asked later (every other field not in ``answers`` stays unknown).  A
+        question whose premise the answers deny is never worth asking."""
+        if self.kb.vocabulary.premise_denied(name, answers):
+            return False
         still_open = set(open_fields) - {name}
         return any(self._matters_to(rule, name, answers, still_open) for rule in self.readers[name])
 
+    def open_questions(self, answers: Mapping[str, Any],
+                       rules: Iterable[RuleSpec]) -> dict[str, list[RuleSpec]]:
+        """The unanswered questions whose answer could still make one of ``rules`` fire
+        (every other unanswered question left open): for each such field, those rules, in
+        vocabulary order of the fields."""
+        found: dict[str, list[RuleSpec]] = {}
+        for rule in rules:
+            key = (rule.id, tuple((name, answers.get(name, _NOT_KNOWN_KEY))
+                                  for name in self._scope[rule.id]))
+            raised_by = self._open_cache.get(key)
+            if raised_by is None:
+                raised_by = tuple(name for name in sorted(rule.answer_fields())
+                                  if name not in answers and name in self.readers
+                                  and self.raising_witness(rule, name, answers) is not None)
+                if len(self._open_cache) < OPEN_CACHE_SIZE:
+                    self._open_cache[key] = raised_by
+            for name in raised_by:
+                found.setdefault(name, []).append(rule)
+        order = {name: i for i, name in enumerate(self.kb.vocabulary.fields)}
+        return {name: found[name] for name in sorted(found, key=order.__getitem__)}
+
+    def raising_witness(self, rule: RuleSpec, name: str,
+                        answers: Mapping[str, Any]) -> tuple[dict, Any] | None:
+        """Answers to other unanswered questions, and an answer to ``name``, under which the
+        rule's answer conditions hold while leaving ``name`` unknown they do not; None when
+        there are none.  The witness is searched condition by condition and then checked;
+        should the check fail (sibling conditions that read the same question), an
+        exhaustive search decides, which on a rule too large to search answers with an
+        empty witness (the question is taken to matter: over-warning is the safe side)."""
+        vocabulary = self.kb.vocabulary
+        if name in answers or vocabulary.premise_denied(name, answers):
+            return None
+        conditions = tuple(c for c in rule.when if isinstance(c, AnswerCondition))
+
+        def candidates(field_name: str) -> list[Any]:
+            values = [v for v in self.representatives[field_name] if v is not _NOT_KNOWN]
+            premise = vocabulary[field_name].premise
+            if premise is not None and premise.denied(answers):
+                values = [v for v in values if v not in premise.presumed_by]
+            return values
+
+        found = AllOf(len(conditions), conditions).raising_witness(answers, name, candidates)
+        if found is None:
+            return None
+        completion, value = found
+        base = {**answers, **completion}
+        trial = {**base, name: value}
+        if (vocabulary.consistent(trial) and _answer_part_holds(rule, trial)
+                and not _answer_part_holds(rule, base)):
+            return found
+        open_fields = {f for f in self.readers if f not in answers and f != name}
+        return ({}, None) if self._matters_to(rule, name, answers, open_fields, raising_only=True) else None
+
     def _matters_to(self, rule: RuleSpec, name: str, answers: Mapping[str, Any],
-                    still_open: set[str]) -> bool:
+                    still_open: set[str], raising_only: bool = False) -> bool:
+        """Whether some answer to ``name`` decides the rule's answer conditions for some way
+        of answering the questions in ``still_open``; with ``raising_only``, whether some
+        answer makes them hold where leaving ``name`` unknown does not (an answer that
+        could only withdraw a conclusion, such as an exemption, does not count)."""
         read = rule.answer_fields()
         settled = read - still_open - {name}
         fixed = {k: answers[k] for k in settled if k in answers}
@@ -125,18 +208,38 @@ class InterviewPlan:
             combinations *= len(options)
         if combinations > MAX_COMBINATIONS:
             return True
+        vocabulary = self.kb.vocabulary
+        known = {k: answers[k] for k in self._scope[rule.id] if k in answers}
         for combination in itertools.product(*choices):
             case = dict(fixed)
             case.update((k, v) for k, v in zip(later, combination) if v is not _NOT_KNOWN)
-            outcomes = set()
+            # answers only ever add contradictions, so an inconsistent case stays so
+            if not vocabulary.consistent({**known, **case}):
+                continue
+            held_unknown = _answer_part_holds(rule, case)
+            outcomes = {held_unknown}
             for value in self.representatives[name]:
-                trial = dict(case)
-                if value is not _NOT_KNOWN:
-                    trial[name] = value
-                outcomes.add(_answer_part_holds(rule, trial))
-                if len(outcomes) == 2:
+                if value is _NOT_KNOWN:
+                    continue
+                trial = {**case, name: value}
+                if not vocabulary.consistent({**known, **trial}):
+                    continue  # no case could give these answers together
+                held = _answer_part_holds(rule, trial)
+                if raising_only and held and not held_unknown:
+                    return True
+                outcomes.add(held)
+                if len(outcomes) == 2 and not raising_only:
                     return True
         return False
+
+
+def question_plan(kb: KnowledgeBase) -> InterviewPlan:
+    """The knowledge base's plan in vocabulary order, built once per knowledge base (it
+    answers which questions still matter; the interview builds its own, in its order)."""
+    plan = kb.cached.get("question_plan")
+    if plan is None:
+        plan = kb.cached.setdefault("question_plan", InterviewPlan(kb, ()))
+    return plan
 
 
 @dataclass

@@ -76,6 +76,7 @@ class RuleSpec:
     phase: int
     when: tuple[Condition, ...]
     then: tuple[Conclude | Tally, ...]
+    evidence: str = ""  # how much the finding weighs, where the literature says (red flags)
 
     def answer_fields(self) -> set[str]:
         return set().union(*(c.fields() for c in self.when)) if self.when else set()
@@ -102,12 +103,14 @@ class KnowledgeBase:
     topics: Mapping[str, str]  # topic key -> heading, in rulebook order
     case_fact: type
     labels: Labels
-    build_result: Callable[..., dict]  # (valid case, working-memory facts, fired rule ids) -> sections
+    # (valid case, working-memory facts, fired rule ids, open-question finder) -> sections
+    build_result: Callable[..., dict]
     targets: Mapping[str, tuple[type, str]]  # why-not target kind -> (fact type, field)
     target_values: Callable[[str], list[str]]  # why-not target kind -> the valid values
     files: tuple[pathlib.Path, ...] = ()
     digest: str = field(default="")
     _by_id: dict = field(default_factory=dict, repr=False)
+    cached: dict = field(default_factory=dict, repr=False)  # things derived once from the rulebook
 
     def __post_init__(self):
         self._by_id = {rule.id: rule for rule in self.rules}
@@ -122,6 +125,9 @@ class KnowledgeBase:
     def rules_concluding(self, fact_type: type, tests: Mapping[str, Any]) -> list[RuleSpec]:
         """Rules with an action that concludes a ``fact_type`` fact able to pass ``tests``
         (field -> value or Threshold); a field the action leaves open counts as passing."""
+        key = ("rules_concluding", fact_type, tuple(sorted(tests.items())))
+        if key in self.cached:
+            return self.cached[key]
         found = []
         for rule in self.rules:
             for action in rule.then:
@@ -130,6 +136,7 @@ class KnowledgeBase:
                     if all(k not in values or value_holds(test, values[k]) for k, test in tests.items()):
                         found.append(rule)
                         break
+        self.cached[key] = found
         return found
 
 
@@ -186,9 +193,8 @@ def check_rulebook(kb: KnowledgeBase) -> None:
 
 def _leaves(conditions: Iterable[Condition]) -> Iterable[Condition]:
     for condition in conditions:
-        options = getattr(condition, "options", None)
-        if options is not None:
-            yield from _leaves(options)
+        if condition.children():
+            yield from _leaves(condition.children())
         else:
             yield condition
 

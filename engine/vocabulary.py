@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from engine.conditions import AnswerCondition, Truth
+
 # Spellings that mean "not known" for every field (compared after strip + lower-case);
 # "null" is the contract's word for it, as text in a spreadsheet cell.
 NOT_KNOWN_SPELLINGS = frozenset({"", "unknown", "null"})
@@ -63,6 +65,7 @@ class Problem:
     value: Any
     expected: str
     suggestion: str | None = None
+    conflicts_with: Mapping[str, Any] | None = None  # the other answers a contradiction involves
 
     def describe(self) -> str:
         text = f"field {self.field!r}: got {self.value!r}, expected {self.expected}"
@@ -72,8 +75,11 @@ class Problem:
 
     def as_dict(self) -> dict:
         value = self.value if isinstance(self.value, (str, int, float, bool, type(None))) else repr(self.value)
-        return {"field": self.field, "value": value, "expected": self.expected,
-                "suggestion": self.suggestion}
+        document = {"field": self.field, "value": value, "expected": self.expected,
+                    "suggestion": self.suggestion}
+        if self.conflicts_with is not None:
+            document["conflicts_with"] = dict(self.conflicts_with)
+        return document
 
 
 class DuplicateField(ValueError):
@@ -217,6 +223,23 @@ class FieldSpec:
     help: str
     group: str
     sensitive_value: bool = False  # value must never be echoed in an error (e.g. an identifier)
+    premise: "Premise | None" = None  # the question is asked only when this holds
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A question depends on another: it is asked only when ``condition`` (on other fields)
+    holds.  An answer in ``presumed_by`` takes the premise for granted (a "yes" to "is the
+    weakness getting worse?" presumes a weakness), so giving it while the premise was
+    answered the other way is a contradiction; other answers (a "no") stay consistent."""
+
+    condition: AnswerCondition
+    presumed_by: tuple[str, ...]
+    wording: str  # the premise in plain words, for errors and the vocabulary listing
+
+    def denied(self, answers: Mapping[str, Any]) -> bool:
+        """Whether the answers given rule the premise out (unknown never does)."""
+        return self.condition.evaluate(answers, None) is Truth.FAILED
 
 
 @dataclass(frozen=True)
@@ -236,6 +259,14 @@ class Vocabulary:
         self.id_field = id_field
         if id_field not in self.fields:
             raise ValueError(f"the id field {id_field!r} is not in the vocabulary")
+        self._premised = [spec for spec in self.fields.values() if spec.premise is not None]
+        for spec in self._premised:
+            premise = spec.premise
+            unknown = sorted(set(premise.condition.fields()) - set(self.fields))
+            if unknown or spec.name in premise.condition.fields():
+                raise ValueError(f"the premise of {spec.name!r} reads unknown fields or itself: {unknown}")
+            if not isinstance(spec.kind, Choice) or not set(premise.presumed_by) <= set(spec.kind.values):
+                raise ValueError(f"the premise of {spec.name!r} is presumed by answers it does not have")
 
     def __iter__(self):
         return iter(self.fields.values())
@@ -278,12 +309,41 @@ class Vocabulary:
                 shown = "(withheld: it looks like a direct identifier)" if spec.sensitive_value else value
                 problems.append(Problem(key, shown, bad.expected, bad.suggestion))
         case_id = parsed.pop(self.id_field, None)
+        problems.extend(self.contradictions(parsed))
         if problems:
             problems.sort(key=lambda p: self._order(p.field))
             raise CaseError(case_id, label, problems)
         answers = {name: parsed[name] for name in self.fields if name in parsed}
         not_known = tuple(f.name for f in self.answer_fields() if f.name not in answers)
         return ValidCase(case_id=case_id, answers=answers, not_known=not_known)
+
+    def contradictions(self, answers: Mapping[str, Any]) -> list[Problem]:
+        """Answers that presume a premise the other answers deny (see ``Premise``)."""
+        problems = []
+        for spec in self._premised:
+            premise = spec.premise
+            if answers.get(spec.name) not in premise.presumed_by:
+                continue
+            if premise.denied(answers):
+                denied_by = {name: answers[name] for name in sorted(premise.condition.fields(),
+                                                                     key=self._order)
+                             if name in answers}
+                given = ", ".join(f"{name} is {value!r}" for name, value in denied_by.items())
+                problems.append(Problem(
+                    spec.name, answers[spec.name],
+                    f"no {answers[spec.name]!r} while {given} (the question is asked only "
+                    f"when {premise.wording})",
+                    conflicts_with=denied_by))
+        return problems
+
+    def consistent(self, answers: Mapping[str, Any]) -> bool:
+        return not any(answers.get(spec.name) in spec.premise.presumed_by and spec.premise.denied(answers)
+                       for spec in self._premised)
+
+    def premise_denied(self, name: str, answers: Mapping[str, Any]) -> bool:
+        """Whether ``name`` is a question whose premise the answers rule out (not to be asked)."""
+        premise = self.fields[name].premise
+        return premise is not None and premise.denied(answers)
 
     def _order(self, name: str) -> tuple[int, str]:
         names = list(self.fields)

@@ -17,7 +17,7 @@ from knowledge.sources import SOURCES
 from knowledge.vocabulary import VOCABULARY, WORDING
 from knowledge.wording import ClinicalLabels
 
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 
 _PACKAGE = pathlib.Path(__file__).resolve().parent
 

@@ -28,14 +28,16 @@ URGENCY_ADVICE = {
               "listed in this result. Do not start any exercises from this screen until a "
               "doctor has examined you. Go to an emergency department straight away if you "
               "notice numbness between your legs, new trouble passing urine or controlling "
-              "your bladder or bowels, or weakness in both legs.",
+              "your bladder or bowels, a change in sexual sensation, or weakness or numbness "
+              "in both legs that is new or getting worse.",
     "routine": "Book an assessment with a registered physiotherapist or doctor; it does not "
                "need to be urgent. They can examine your back, confirm or rule out what this "
                "screen suggests and choose the exercises and the dose that suit you. Stop "
                "any exercise that sends pain further down a leg. Go to an emergency "
                "department straight away if you notice numbness between your legs, new "
-               "trouble passing urine or controlling your bladder or bowels, or weakness in "
-               "both legs.",
+               "trouble passing urine or controlling your bladder or bowels, a change in "
+               "sexual sensation, or weakness or numbness in both legs that is new or getting "
+               "worse.",
 }
 
 
@@ -56,8 +58,9 @@ RED_FLAG_CONDITIONS = {c.id: c for c in (
         {"emergency": "emergency department today for same-day examination and an MRI "
                       "scan; do not wait to see whether it settles",
          "urgent": "a doctor within a day or two to examine the nerves to both legs; go to "
-                   "an emergency department at once if numbness between the legs or any "
-                   "bladder or bowel change appears"},
+                   "an emergency department at once if numbness between the legs, any "
+                   "bladder, bowel or sexual change appears, or the leg symptoms spread or "
+                   "get worse"},
         "[girft_ces_2023]; [nhs_back_pain]; [finucane_2020]"),
     RedFlagCondition(
         "progressive_neurological_deficit", "Progressive neurological deficit",
@@ -70,7 +73,10 @@ RED_FLAG_CONDITIONS = {c.id: c for c in (
     RedFlagCondition(
         "malignancy", "Possible spinal malignancy",
         "Back pain that may come from a cancer in, or spreading to, the spine.",
-        {"urgent": "a doctor within a few days, who can arrange blood tests and a scan; if a "
+        {"emergency": "today, without waiting: phone your cancer team's acute oncology or "
+                      "spinal cord compression advice line now, or go to an emergency "
+                      "department; an MRI scan of the whole spine is needed within 24 hours",
+         "urgent": "a doctor within a few days, who can arrange blood tests and a scan; if a "
                    "cancer team looks after you, phone their advice line today"},
         "[finucane_2020]; [nice_ng234]; [nhs_back_pain]"),
     RedFlagCondition(
@@ -80,8 +86,9 @@ RED_FLAG_CONDITIONS = {c.id: c for c in (
         {"emergency": "emergency department today for blood tests and a scan, because a "
                       "spinal infection in these circumstances can damage the nerves within "
                       "hours",
-         "urgent": "a doctor today or tomorrow to check the temperature and arrange blood "
-                   "tests; the emergency department if you feel very unwell"},
+         "urgent": "a doctor today or tomorrow to check for infection and arrange blood "
+                   "tests; the emergency department if you feel very unwell or a fever or "
+                   "leg weakness appears"},
         "[finucane_2020]; [nhs_back_pain]; [nice_ng59]"),
     RedFlagCondition(
         "fracture", "Possible vertebral fracture",

@@ -6,9 +6,11 @@ depend on the order the answers arrived in.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
+from engine.conditions import among
 from engine.experta_compat import Fact
+from engine.rulebook import Conclude
 from knowledge.causes import CAUSES
 from knowledge.exercises import EXERCISES
 from knowledge.facts import (
@@ -16,6 +18,7 @@ from knowledge.facts import (
     ResponderEvidence, Urgency,
 )
 from knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_ADVICE, URGENCY_LEVELS
+from knowledge.vocabulary import VOCABULARY
 
 # Closes the advice at every urgency: true in an emergency as much as in a routine case.
 SCREENING_NOTICE = ("This is a screening and teaching aid, not a diagnosis: the registered "
@@ -25,15 +28,12 @@ SCREENING_NOTICE = ("This is a screening and teaching aid, not a diagnosis: the 
 WARNING_TEXT = {
     "under_18": "Age is under 18, outside the adult population these rules were written for: "
                 "no exercise advice is given; please see a clinician experienced with young people.",
-    "age_not_known": "Age was not given: the advice assumes an adult, and age-related red flags "
-                     "could not be checked.",
-    "cauda_equina_questions_not_known": "Not every cauda equina question was answered (numbness "
-                     "around the saddle area; new bladder or bowel trouble), so an emergency has "
-                     "not been ruled out. Ask them before acting on any advice here.",
+    "age_not_known": "Age was not given: the advice assumes an adult.",
 }
 
 
-def build_result(case, facts: Iterable[Fact], fired_rules: list[str]) -> dict[str, Any]:
+def build_result(case, facts: Iterable[Fact], fired_rules: list[str],
+                 open_questions: Callable[[type, Mapping[str, Any]], dict]) -> dict[str, Any]:
     facts = list(facts)
     by_type: dict[type, list[Fact]] = {}
     for fact in facts:
@@ -43,14 +43,20 @@ def build_result(case, facts: Iterable[Fact], fired_rules: list[str]) -> dict[st
     def ordered(rule_ids):
         return sorted(set(rule_ids), key=lambda r: order.get(r, len(order)))
 
+    urgency = _single(by_type, Urgency, "level")
+    red_flags = _red_flags(by_type.get(RedFlag, []), ordered)
+    unanswered = _open_questions(urgency, open_questions)
     return {
         "responder": _responder(by_type, ordered),
         "possible_causes": _causes(by_type.get(PossibleCause, []), ordered),
-        "red_flags": _red_flags(by_type.get(RedFlag, []), ordered),
-        "urgency": _single(by_type, Urgency, "level"),
+        "red_flags": red_flags,
+        "red_flag_conditions": _red_flag_conditions(red_flags),
+        "urgency": urgency,
         "exercises": _exercises(by_type.get(ExerciseAdvice, []), ordered),
         "professional_assessment": _assessment(by_type),
-        "warnings": _warnings(by_type.get(ScreeningWarning, [])),
+        "warnings": [*_open_question_warnings(unanswered),
+                     *_warnings(by_type.get(ScreeningWarning, []))],
+        "open_questions": unanswered,
     }
 
 
@@ -60,6 +66,64 @@ def _warnings(warnings):
     if unworded:
         raise ValueError(f"warning codes with no wording: {sorted(unworded)}")
     return [text for code, text in WARNING_TEXT.items() if code in codes]
+
+
+def _open_questions(urgency: str, open_questions) -> list[dict[str, Any]]:
+    """Unknown is not no: every unanswered question whose answer could still raise a red
+    flag more pressing than the result's urgency, most pressing first, then in question
+    order.  Derived from the red-flag rules themselves, so a new rule is covered at once.
+
+    Decided openly: only a flag that would make the result *more pressing* counts (in an
+    urgent result, only emergency flags; in an emergency, none), because those are the
+    answers that would change what the person must do now."""
+    more_pressing = URGENCY_LEVELS[:URGENCY_LEVELS.index(urgency)]
+    if not more_pressing:
+        return []
+    found = open_questions(RedFlag, {"urgency": among(*more_pressing)})
+    entries = []
+    for field_name, rules in found.items():
+        conditions: dict[str, dict[str, Any]] = {}
+        for rule in rules:
+            for values in _red_flags_concluded(rule):
+                entry = conditions.setdefault(values["condition"],
+                                              {"condition": values["condition"],
+                                               "urgency": values["urgency"], "rules": []})
+                entry["urgency"] = min(entry["urgency"], values["urgency"], key=URGENCY_LEVELS.index)
+                entry["rules"].append(rule.id)
+        could_raise = sorted(conditions.values(),
+                             key=lambda c: (URGENCY_LEVELS.index(c["urgency"]),
+                                            list(RED_FLAG_CONDITIONS).index(c["condition"])))
+        entries.append({"field": field_name, "question": VOCABULARY[field_name].question,
+                        "urgency": could_raise[0]["urgency"], "could_raise": could_raise})
+    # stable sort: within one urgency the questions keep their vocabulary order
+    return sorted(entries, key=lambda e: URGENCY_LEVELS.index(e["urgency"]))
+
+
+def _red_flags_concluded(rule) -> list[dict[str, Any]]:
+    return [dict(action.values) for action in rule.then
+            if isinstance(action, Conclude) and action.fact_type is RedFlag]
+
+
+def _open_question_warnings(unanswered: list[dict[str, Any]]) -> list[str]:
+    return [f"Not answered: {entry['field']}, which could still raise "
+            + "; ".join(f"{RED_FLAG_CONDITIONS[c['condition']].name.lower()} ({c['urgency']})"
+                        for c in entry["could_raise"])
+            + ". Unknown is not no: ask it before acting on this result."
+            for entry in unanswered]
+
+
+def _red_flag_conditions(red_flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The red-flag signs grouped by condition: each condition once, at the most pressing
+    urgency among its signs, with every sign listed; most pressing condition first."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for sign in red_flags:
+        entry = grouped.setdefault(sign["condition"], {
+            "condition": sign["condition"], "name": RED_FLAG_CONDITIONS[sign["condition"]].name,
+            "urgency": sign["urgency"], "signs": [], "rules": []})
+        entry["urgency"] = min(entry["urgency"], sign["urgency"], key=URGENCY_LEVELS.index)
+        entry["signs"].append({"id": sign["id"], "urgency": sign["urgency"]})
+        entry["rules"].extend(r for r in sign["rules"] if r not in entry["rules"])
+    return sorted(grouped.values(), key=lambda c: URGENCY_LEVELS.index(c["urgency"]))
 
 
 def _causes(causes, ordered):

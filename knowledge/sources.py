@@ -15,9 +15,16 @@ SOURCES = {s.key: s for s in (
            "Finucane LM, Downie A, Mercer C, et al. International framework for red flags for "
            "potential serious spinal pathologies. J Orthop Sports Phys Ther 2020;50(7):350-372.",
            "https://doi.org/10.2519/jospt.2020.9971"),
+    Source("downie_2013",
+           "Downie A, Williams CM, Henschke N, et al. Red flags to screen for malignancy and "
+           "fracture in patients with low back pain: systematic review. BMJ 2013;347:f7095 "
+           "(post-test probabilities of single red flags).",
+           "https://doi.org/10.1136/bmj.f7095"),
     Source("girft_ces_2023",
-           "GIRFT / NHS England, National suspected cauda equina syndrome pathway (2023): "
-           "same-day emergency assessment and MRI for suspected cauda equina syndrome.",
+           "GIRFT / NHS England with the UK Spine Societies Board, National suspected cauda "
+           "equina syndrome pathway (2023): same-day emergency assessment and MRI for new or "
+           "worsening bilateral leg symptoms, saddle, bladder, bowel or sexual changes; "
+           "safety-netting for stable symptoms.",
            "https://gettingitrightfirsttime.co.uk/"),
     Source("nice_ng234",
            "NICE guideline NG234, Spinal metastases and metastatic spinal cord compression (2023): "
@@ -60,11 +67,6 @@ SOURCES = {s.key: s for s in (
            "Berlin criteria: morning stiffness over 30 minutes, better with exercise and not "
            "with rest).",
            "https://doi.org/10.1002/art.21619"),
-    Source("nice_ng226",
-           "NICE guideline NG226, Osteoarthritis in over 16s: diagnosis and management (2022): "
-           "clinical diagnosis at 45 or over with activity-related pain and morning stiffness "
-           "of no more than 30 minutes.",
-           "https://www.nice.org.uk/guidance/ng226"),
     Source("project",
            "lbp-screen design decision, recorded in the rule's rationale and the README "
            "(how evidence is combined, when advice is withheld, how results are worded)."),

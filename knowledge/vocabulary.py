@@ -7,7 +7,8 @@ Questions and help are this project's own wording.
 """
 import re
 
-from engine.vocabulary import Choice, FieldSpec, Number, Text, Vocabulary
+from engine.conditions import answer, any_of, one_of
+from engine.vocabulary import Choice, FieldSpec, Number, Premise, Text, Vocabulary
 
 GROUPS = {
     "red_flags": "Warning signs",
@@ -39,6 +40,32 @@ LEG_PAIN = Choice(
                "both_legs": "both_legs", "both legs": "both_legs"},
 )
 
+COURSE = Choice(
+    name="course",
+    values=("new_or_worsening", "stable"),
+    spellings={"new_or_worsening": "new_or_worsening", "new or worsening": "new_or_worsening",
+               "new": "new_or_worsening", "worsening": "new_or_worsening",
+               "getting worse": "new_or_worsening",
+               "stable": "stable", "long_standing": "stable", "long-standing": "stable",
+               "long standing": "stable", "unchanged": "stable"},
+)
+
+# Question dependencies (a question asked only when another answer makes it meaningful).
+# A "yes" presumes the premise; for the course and skin-cancer questions every answer does.
+LEG_WEAK = Premise(answer("leg_weakness", "yes"), ("yes",), "leg_weakness is yes")
+LEG_PAIN_PRESENT = Premise(one_of("leg_pain", "one_leg", "both_legs"), ("yes",),
+                           "leg_pain is one_leg or both_legs")
+LEG_NERVE_SYMPTOMS = Premise(
+    any_of(answer("leg_numbness_or_tingling", "yes"), answer("leg_weakness", "yes")), ("yes",),
+    "leg_numbness_or_tingling or leg_weakness is yes")
+LEG_SYMPTOMS = Premise(
+    any_of(one_of("leg_pain", "one_leg", "both_legs"), answer("leg_numbness_or_tingling", "yes"),
+           answer("leg_weakness", "yes")),
+    COURSE.values,
+    "there are leg symptoms (leg_pain is one_leg or both_legs, or leg_numbness_or_tingling "
+    "or leg_weakness is yes)")
+CANCER = Premise(answer("history_of_cancer", "yes"), YES_NO.values, "history_of_cancer is yes")
+
 # Plausibility bounds (contract, section 1).
 OLDEST_AGE = 120            # no verified human lifespan exceeds it
 LONGEST_EPISODE_WEEKS = 5200  # a hundred years: longer cannot be one person's episode
@@ -52,8 +79,8 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE_LIKE = re.compile(r"\d{7,}|\+?\d(?:[\s().+-]?\d){8,}")
 
 
-def _yes_no(name, meaning, question, help, group):
-    return FieldSpec(name, YES_NO, meaning, question, help, group)
+def _yes_no(name, meaning, question, help, group, premise=None):
+    return FieldSpec(name, YES_NO, meaning, question, help, group, premise=premise)
 
 
 def _effect(name, meaning, question, help):
@@ -76,26 +103,51 @@ FIELDS = (
             "Has there been any new trouble passing urine, or any loss of bladder or bowel control?",
             "New since the back pain began: hesitancy, retention, leaking, or not feeling the need to go.",
             "red_flags"),
+    _yes_no("sexual_dysfunction", "new loss of sexual function or of feeling in the genitals",
+            "Since the back pain began, has sexual function or feeling in the genitals changed?",
+            "For example numbness during sex, or new trouble with erection or ejaculation. "
+            "Ask privately; it is a warning sign even when nothing else has changed.",
+            "red_flags"),
     FieldSpec("leg_pain", LEG_PAIN, "pain travelling into the leg(s)",
               "Does the pain travel into a leg? (none, one_leg, both_legs)",
               "Pain that spreads from the back into the buttock, thigh or below.", "red_flags"),
+    _yes_no("leg_numbness_or_tingling", "pins and needles or numbness in a leg",
+            "Are there pins and needles or numbness in a leg?", "Anywhere in the leg or foot.",
+            "red_flags"),
     _yes_no("leg_weakness", "weakness in a leg or foot",
             "Is a leg or foot weak (for example tripping, a foot that slaps, trouble on stairs)?",
             "Weakness, not just pain that makes moving hard.", "red_flags"),
     _yes_no("leg_weakness_progressive", "that weakness is getting worse",
             "Is that weakness getting worse over days or weeks?",
-            "Only if there is leg weakness.", "red_flags"),
+            "Only if there is leg weakness.", "red_flags", premise=LEG_WEAK),
+    _yes_no("nerve_symptoms_both_legs", "the numbness, tingling or weakness is in both legs",
+            "Is the numbness, tingling or weakness in both legs?",
+            "Only if there is numbness, tingling or weakness. Both sides, even if one is worse.",
+            "red_flags", premise=LEG_NERVE_SYMPTOMS),
+    FieldSpec("leg_symptoms_course", COURSE,
+              "whether the leg symptoms are new or getting worse, or long-standing and unchanged",
+              "Are the leg symptoms new or getting worse, or have they been the same for a long "
+              "time? (new_or_worsening, stable)",
+              "Only if there is leg pain, numbness or weakness. New: began in recent days or "
+              "weeks. Stable: months without change.", "red_flags", premise=LEG_SYMPTOMS),
     _yes_no("significant_trauma", "major trauma such as a fall from height or a road accident",
             "Did the pain start after a major injury, such as a fall from a height or a road accident?",
             "A big force, not an everyday twist or lift.", "red_flags"),
     _yes_no("history_of_cancer", "any past or current cancer",
             "Has this person ever had cancer?", "Any cancer, past or present.", "red_flags"),
+    _yes_no("cancer_non_melanoma_skin_only", "the only cancer was a non-melanoma skin cancer",
+            "Was the only cancer a non-melanoma skin cancer (a basal or squamous cell skin cancer)?",
+            "Only if there has been a cancer. Melanoma, and any other cancer, means no.",
+            "red_flags", premise=CANCER),
     _yes_no("unexplained_weight_loss", "weight loss without trying",
             "Has there been weight loss without trying?",
             "Noticeable loss not explained by diet or exercise.", "red_flags"),
     _yes_no("night_pain", "pain at night that does not ease with rest or a change of position",
             "Is there pain at night that does not settle with rest or changing position?",
             "Constant night pain, not just discomfort when rolling over.", "red_flags"),
+    _yes_no("thoracic_pain", "pain in the middle or upper back",
+            "Is there pain in the middle or upper back, between the shoulder blades or at the level "
+            "of the ribs?", "As well as, or instead of, the low back.", "red_flags"),
     _yes_no("fever", "fever or feeling systemically unwell",
             "Is there a fever, or does the person feel generally unwell?",
             "High temperature, sweats, shivers or feeling ill all over.", "red_flags"),
@@ -139,10 +191,8 @@ FIELDS = (
             "Does coughing or sneezing make the pain worse?",
             "A jolt of pain in the back or leg when coughing or sneezing.", "pain_pattern"),
     _yes_no("pain_below_knee", "leg pain reaching below the knee",
-            "Does the leg pain reach below the knee?", "Only if there is leg pain.", "pain_pattern"),
-    _yes_no("leg_numbness_or_tingling", "pins and needles or numbness in a leg",
-            "Are there pins and needles or numbness in a leg?", "Anywhere in the leg or foot.",
-            "pain_pattern"),
+            "Does the leg pain reach below the knee?", "Only if there is leg pain.", "pain_pattern",
+            premise=LEG_PAIN_PRESENT),
     _yes_no("hip_pain", "pain in the hip or groin", "Is there pain in the hip or groin?",
             "Alongside the back pain.", "pain_pattern"),
     _yes_no("knee_pain", "knee pain alongside the back pain", "Is there knee pain as well?",
@@ -196,6 +246,12 @@ WORDING = {
                  "both_legs": "pain travels into both legs"},
     "leg_weakness": "a leg or foot is weak",
     "leg_weakness_progressive": "the leg weakness is getting worse",
+    "sexual_dysfunction": "sexual function or genital feeling has newly changed",
+    "nerve_symptoms_both_legs": "the numbness, tingling or weakness is in both legs",
+    "leg_symptoms_course": {"new_or_worsening": "the leg symptoms are new or getting worse",
+                            "stable": "the leg symptoms are long-standing and unchanged"},
+    "cancer_non_melanoma_skin_only": "the only cancer was a non-melanoma skin cancer",
+    "thoracic_pain": "there is pain in the middle or upper back",
     "significant_trauma": "the pain began with major trauma",
     "history_of_cancer": "there is a past or current cancer",
     "unexplained_weight_loss": "weight has been lost without trying",

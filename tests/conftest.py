@@ -72,7 +72,26 @@ def valid_cases(draw, spelled: bool = False):
         if spelled and isinstance(spec.kind, Choice):
             value = draw(st.sampled_from(_spellings(spec.kind, value)))
         case[spec.name] = value
-    return case
+    return consistent(case)
+
+
+def consistent(case: dict, keep=()) -> dict:
+    """The case without answers that presume a premise other answers deny (such a case
+    is refused as contradictory; see tests/knowledge/test_dependencies.py).  For a field
+    in ``keep`` the denying answers are dropped instead of the field."""
+    case = dict(case)
+    while True:
+        answers = {name: KB.vocabulary[name].kind.parse(value) for name, value in case.items()
+                   if name != KB.vocabulary.id_field}
+        problems = KB.vocabulary.contradictions(answers)
+        if not problems:
+            return case
+        for problem in problems:
+            if problem.field in keep:
+                for name in problem.conflicts_with:
+                    case.pop(name, None)
+            else:
+                case.pop(problem.field, None)
 
 
 def raw_values() -> st.SearchStrategy:

@@ -13,12 +13,12 @@ Decided openly (each also stated in the rule's rationale):
   in the back fits either; telling a torn muscle from a torn ligament needs hands-on
   testing, which a questionnaire cannot do, so both are offered together.
 - Pinched nerve needs leg *pain* plus a nerve symptom (an irritated root hurts).  Nerve
-  damage asks for loss of function instead: numbness together with weakness, or either
-  one lasting three months or more, with or without pain.
+  damage asks for loss of function instead: numbness together with weakness, or weakness
+  lasting three months or more, with or without pain (tingling alone never suggests it).
 - Age thresholds: spinal stenosis from STENOSIS_MIN_AGE (STENOSIS_OLDER_AGE when the
   relief from sitting is not known); ankylosing spondylitis below AXIAL_SPA_MAX_AGE on
-  the stiffness route, while the ASAS route counts "under ASAS_IBP_MAX_AGE" as one of its
-  five features; arthritis from ARTHRITIS_MIN_AGE.  The current age stands in for the age
+  both routes (the ASAS route also counts "under ASAS_IBP_MAX_AGE" as one of its five
+  features); arthritis from ARTHRITIS_MIN_AGE, a threshold no guideline sets for the spine.  The current age stands in for the age
   at onset, which the contract does not ask.  Morning stiffness of
   INFLAMMATORY_STIFFNESS_MINUTES or more points to inflammation, less to wear, so the
   stiffness answer never supports both arthritis and ankylosing spondylitis.
@@ -39,10 +39,12 @@ TOPIC = "causes"
 
 STENOSIS_MIN_AGE = 50         # degenerative narrowing seldom causes symptoms earlier
 STENOSIS_OLDER_AGE = 65       # Katz & Harris: age over 65 is the age finding that weighs most
-ARTHRITIS_MIN_AGE = 45        # NICE NG226: clinical diagnosis of osteoarthritis from 45
+ARTHRITIS_MIN_AGE = 45        # wear of the spinal joints is uncommon below it (decided openly, see the rule)
 
 ANY_LEG_PAIN = one_of("leg_pain", "one_leg", "both_legs")
-LEG_SYMPTOMS = any_of(ANY_LEG_PAIN, answer("leg_numbness_or_tingling", "yes"))
+# Neurogenic claudication is felt in the buttocks as often as in the legs (Katz & Harris).
+CLAUDICATION_SYMPTOMS = any_of(ANY_LEG_PAIN, answer("leg_numbness_or_tingling", "yes"),
+                               answer("buttock_pain", "yes"))
 
 CAUSES_SECTION = "[article] Common causes"
 HIP_BACK_SECTION = "[article] Relationship between hip and lower back pain"
@@ -87,15 +89,17 @@ RULES = [
 
     # Spinal stenosis: neurogenic claudication in an older person.
     _cause("R-CAUSE-SPINAL-STENOSIS-SITTING-EASES",
-           "Possible spinal stenosis: leg symptoms when upright, eased by sitting or bending forward",
+           "Possible spinal stenosis: buttock or leg symptoms when upright, eased by sitting or "
+           "bending forward",
            "spinal_stenosis",
-           [at_least_value("age", STENOSIS_MIN_AGE), LEG_SYMPTOMS,
+           [at_least_value("age", STENOSIS_MIN_AGE), CLAUDICATION_SYMPTOMS,
             any_of(answer("standing", "worse"), answer("walking", "worse")),
             any_of(answer("sitting", "better"), answer("bending_forward", "better"))],
            f"Narrowing of the canal comes with worn discs and thickened joints, so it rarely "
            f"causes symptoms before about {STENOSIS_MIN_AGE}. Standing upright narrows the "
-           "canal further and sitting or stooping opens it: leg symptoms that come on when "
-           "upright and settle when seated or bent forward are the classic pattern.",
+           "canal further and sitting or stooping opens it: buttock or leg symptoms that come "
+           "on when upright and settle when seated or bent forward are the classic pattern "
+           "(neurogenic claudication is felt in the buttocks as often as in the legs).",
            f"{CAUSES_SECTION}: spinal stenosis; [article] Flexion responders: symptoms; "
            "[katz_stenosis_2008]"),
     _cause("R-CAUSE-SPINAL-STENOSIS-BOTH-LEGS-WALKING",
@@ -154,13 +158,15 @@ RULES = [
            f"{CAUSES_SECTION}: nerve damage; [nice_cks_sciatica]; [project] nerve damage "
            "versus pinched nerve"),
     _cause("R-CAUSE-NERVE-DAMAGE-PERSISTENT",
-           "Possible nerve damage: numbness or weakness lasting three months or more",
+           "Possible nerve damage: leg weakness lasting three months or more",
            "nerve_damage",
-           [any_of(answer("leg_numbness_or_tingling", "yes"), answer("leg_weakness", "yes")),
-            at_least_value("duration_weeks", CHRONIC_WEEKS)],
-           f"Most nerve irritation settles within weeks. Numbness or weakness still present "
-           f"after {CHRONIC_WEEKS} weeks raises the question whether the nerve itself has "
-           "been harmed, which changes what recovery to expect.",
+           [answer("leg_weakness", "yes"), at_least_value("duration_weeks", CHRONIC_WEEKS)],
+           f"Most nerve irritation settles within weeks. Weakness still present after "
+           f"{CHRONIC_WEEKS} weeks raises the question whether the nerve itself has been "
+           "harmed, which changes what recovery to expect. Decided openly: tingling or "
+           "numbness alone, however long, does not suggest nerve damage here; the question "
+           "does not separate tingling (irritation) from numbness (loss), and long-standing "
+           "tingling is the usual companion of spinal stenosis.",
            f"{CAUSES_SECTION}: nerve damage; [nice_cks_sciatica]; [project] nerve damage "
            "versus pinched nerve"),
 
@@ -251,11 +257,13 @@ RULES = [
             answer("onset", "gradual"),
             any_of(answer("exercise", "better"), answer("walking", "better"))],
            f"Worn joints stiffen after rest but loosen within half an hour once moving, "
-           f"which separates them from inflammatory stiffness that lasts longer. NICE "
-           f"diagnoses osteoarthritis clinically from age {ARTHRITIS_MIN_AGE} with that "
-           "short stiffness; a gradual start and relief from gentle movement complete the "
-           "picture of wear in the spinal joints.",
-           f"{CAUSES_SECTION}: arthritis; [nice_ng226]"),
+           f"which separates them from inflammatory stiffness that lasts longer; a gradual "
+           f"start and relief from gentle movement complete the picture of wear in the spinal "
+           f"joints. Decided openly: no guideline gives clinical criteria for osteoarthritis "
+           f"of the spine (NICE's osteoarthritis guideline covers the limbs' joints), so the "
+           f"age of {ARTHRITIS_MIN_AGE} and the half-hour line are this project's reading of "
+           f"the article, borrowed by analogy, not a published rule.",
+           f"{CAUSES_SECTION}: arthritis; [project] arthritis thresholds"),
 
     # Ankylosing spondylitis: inflammatory back pain in a younger adult.
     _cause("R-CAUSE-ANKYLOSING-SPONDYLITIS-MORNING-STIFFNESS",
@@ -275,6 +283,8 @@ RULES = [
            f"ASAS calls back pain of three months or more inflammatory when at least "
            f"{ASAS_IBP_MIN_ITEMS} of five features are present: under {ASAS_IBP_MAX_AGE} "
            "(the current age stands in for the age at onset), a gradual start, relief from "
-           "exercise, no relief from rest, and pain at night. Only answered features count.",
-           f"{CAUSES_SECTION}: ankylosing spondylitis; [asas_ibp_2009]"),
+           "exercise, no relief from rest, and pain at night. Only answered features count. "
+           f"The criteria were built on back pain that began before {AXIAL_SPA_MAX_AGE}, so "
+           f"the route is open only under {AXIAL_SPA_MAX_AGE}.",
+           f"{CAUSES_SECTION}: ankylosing spondylitis; [asas_ibp_2009]; [asas_axspa_2009]"),
 ]

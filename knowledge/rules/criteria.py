@@ -11,14 +11,16 @@ CHRONIC_WEEKS = 12            # three months: "chronic" in ASAS, ACR 2016 and NI
 ASAS_IBP_MAX_AGE = 40         # ASAS inflammatory back pain item: onset before 40
 ASAS_IBP_MIN_ITEMS = 4        # ASAS: four of the five items
 AXIAL_SPA_MAX_AGE = 45        # ASAS axial spondyloarthritis entry: back pain beginning before 45
-INFLAMMATORY_STIFFNESS_MINUTES = 30  # Berlin criteria / NICE NG226 dividing line
+INFLAMMATORY_STIFFNESS_MINUTES = 30  # Berlin criteria: stiffness beyond half an hour is inflammatory
 
 NOT_BETTER_WITH_REST = one_of("rest", "worse", "no_change")
 
 # ASAS (Sieper 2009): chronic back pain with at least four of five features; only
-# answered features count.
+# answered features count.  The criteria were built on back pain beginning before 45
+# (the ASAS axial spondyloarthritis entry), so the current age must be under 45 too.
 ASAS_INFLAMMATORY_BACK_PAIN = [
     at_least_value("duration_weeks", CHRONIC_WEEKS),
+    below_value("age", AXIAL_SPA_MAX_AGE),
     at_least_of(ASAS_IBP_MIN_ITEMS,
                 below_value("age", ASAS_IBP_MAX_AGE), answer("onset", "gradual"),
                 answer("exercise", "better"), NOT_BETTER_WITH_REST,

@@ -11,7 +11,8 @@ ADVICE = 50       # exercise advice
 ASSESSMENT = 40   # the professional-assessment advice, worded for the urgency
 
 
-def rule(id, title, *, topic, phase, when, then, rationale, source):
+def rule(id, title, *, topic, phase, when, then, rationale, source, evidence=""):
     """A rule of the rulebook (keyword arguments keep each rule readable as a record)."""
     return RuleSpec(id=id, title=title, rationale=" ".join(rationale.split()), source=source,
-                    topic=topic, phase=phase, when=tuple(when), then=tuple(then))
+                    topic=topic, phase=phase, when=tuple(when), then=tuple(then),
+                    evidence=" ".join(evidence.split()))

@@ -1,37 +1,40 @@
-"""Red flags: warning signs of serious spinal pathology, each with its urgency.
+"""Red flags: warning signs of serious spinal pathology, each with its urgency and the
+strength of its evidence.
 
 The source article has none; these rules come from public guidance (see each rule's
 source).  Each rule concludes one ``RedFlag`` naming the condition, the urgency and the
 warning sign found (``flag``).  The safety rules then take the most pressing urgency.
+``evidence`` says how much a sign weighs where the literature measured it (post-test
+probabilities from Downie 2013) and says so plainly where only consensus supports it.
 
-Decided openly (each decision is also in the rule's rationale):
+Decided openly in knowledge base 2.0 (each decision is also in the rule's rationale):
 
-- Cauda equina: saddle numbness alone, or a new bladder or bowel change alone, is an
-  emergency (NHS: 999 / A&E; GIRFT: same-day assessment and MRI).  Pain in both legs with
-  numbness, tingling or weakness is an emergency too.  Pain in both legs *without* any
-  answer about nerve symptoms is urgent, not an emergency: it is also the everyday picture
-  of spinal stenosis, and the urgent advice says to go to A&E at once if CES symptoms appear.
-  Pain in one leg alone is not a red flag (it is ordinary sciatica).
-- Progressive weakness is urgent; with pain in both legs it is an emergency (NHS: weakness
-  in both legs that is getting worse).  The answer "weakness is getting worse" counts on its
-  own, since it cannot be true without weakness.
-- Malignancy: a history of cancer is the strongest single indicator and is urgent at any
-  age (NICE NG234 asks for prompt imaging of new spinal pain after cancer); unexplained
-  weight loss is urgent (NHS); night pain is urgent only at 50 or over, because on its own it
-  is common in mechanical and inflammatory back pain.  Age alone is never a flag.
-- Infection: fever is urgent (NHS: urgent GP or 111).  Fever with immunosuppression or
-  injecting drug use, or fever with leg weakness, is an emergency: that is the group in
-  which spinal and epidural infection is found and can injure the nerves within hours.
-  Immunosuppression or drug use without fever is a risk factor, not a warning sign.
-- Fracture: major trauma is an emergency (NHS: A&E after a serious accident).  A minor
-  injury, or a sudden onset, in fragile bone (osteoporosis, long-term steroids; for a minor
-  injury also age 65 or over) is urgent.
+- Cauda equina: saddle numbness, a new bladder or bowel change, or a new change in sexual
+  function, each alone, is an emergency.  Symptoms in both legs are an emergency when they
+  are *new or getting worse* (GIRFT / UK Spine Societies Board); long-standing, stable
+  ones are not.  Pain in both legs with numbness, tingling or weakness, or nerve symptoms
+  in both legs, is urgent, except that pain in both legs with a one-sided nerve symptom
+  known to be long-standing and stable (the everyday picture of spinal stenosis) raises
+  no flag.  Pain in both legs alone raises no flag; when its course was not asked, the
+  result says an emergency has not been ruled out.
+- Progressive weakness is urgent; with symptoms in both legs it is an emergency.
+- Malignancy: a history of cancer is urgent, unless the only cancer was a non-melanoma
+  skin cancer, which almost never spreads to the spine.  A history of cancer with any
+  sign of cord or cauda equina compression is an emergency (NICE NG234: immediate
+  contact, MRI within 24 hours): weakness, numbness or tingling, symptoms in both legs,
+  saddle, bladder, bowel or sexual change.  Unexplained weight loss is urgent.  Night pain at 50 or
+  over counts only with pain in the middle or upper back: on its own it predicts little.
+- Infection: fever is urgent.  Fever with immunosuppression, long-term steroids or
+  injecting drug use, or fever with leg weakness, is an emergency.  Immunosuppression,
+  long-term steroids or injecting drug use with unremitting night pain is urgent even
+  without fever, since many spinal infections present without one.
+- Fracture: major trauma is an emergency.  A minor injury in fragile bone (osteoporosis,
+  long-term steroids, age 65 or over) is urgent; so is a sudden onset without any injury
+  in fragile bone or at 70 or over.
 - Inflammatory disease: routine rheumatology referral, by the ASAS inflammatory back pain
-  criteria (4 of 5 in back pain of 12 weeks or more) or by the Berlin pair of morning
-  stiffness of half an hour or more plus better with exercise but not with rest (under 45,
-  12 weeks or more).  Exercise advice stays: it helps inflammatory back pain.
+  criteria (4 of 5, under 45) or the Berlin pair.  Exercise advice stays.
 """
-from engine.conditions import answer, any_of, at_least_value
+from engine.conditions import all_of_these, answer, any_of, at_least_value, unless
 from engine.rulebook import conclude
 from knowledge.facts import RedFlag
 from knowledge.rules.criteria import (
@@ -42,17 +45,29 @@ from knowledge.rules.phases import FINDINGS, rule
 
 TOPIC = "safety"
 
-FRAGILE_BONE_AGE = 65        # Finucane 2020: older age raises fracture risk after minor injury
-MALIGNANCY_AGE = 50          # age at which night pain counts as a malignancy warning sign
+FRAGILE_BONE_AGE = 65        # minor injury: Finucane 2020 names older age with trivial trauma
+SPONTANEOUS_FRACTURE_AGE = 70  # no injury at all: the higher age at which fracture risk climbs
+MALIGNANCY_AGE = 50          # age from which night and thoracic pain count towards malignancy
 
 
-def _flag(id, title, condition, urgency, flag, when, rationale, source):
+def _flag(id, title, condition, urgency, flag, when, rationale, source, evidence):
     return rule(id, title, topic=TOPIC, phase=FINDINGS, when=when,
                 then=[conclude(RedFlag, condition=condition, urgency=urgency, flag=flag)],
-                rationale=rationale, source=source)
+                rationale=rationale, source=source, evidence=evidence)
 
 
 FRAGILE_BONE = (answer("osteoporosis", "yes"), answer("long_term_steroids", "yes"))
+INFECTION_RISK = (answer("immunosuppressed", "yes"), answer("iv_drug_use", "yes"),
+                  answer("long_term_steroids", "yes"))
+BILATERAL_SYMPTOMS = any_of(answer("leg_pain", "both_legs"), answer("nerve_symptoms_both_legs", "yes"))
+LEG_NERVE_SYMPTOM = any_of(answer("leg_numbness_or_tingling", "yes"), answer("leg_weakness", "yes"))
+# A cancer history counts unless the answers say it was only a non-melanoma skin cancer.
+CANCER_HISTORY = (answer("history_of_cancer", "yes"),
+                  unless(answer("cancer_non_melanoma_skin_only", "yes")))
+
+CES_CONSENSUS = ("Consensus (Finucane 2020; GIRFT 2023), no accuracy figure: single cauda "
+                 "equina symptoms predict a compression poorly, in both directions, which is why "
+                 "any one of them is imaged the same day.")
 
 RULES = [
     # Cauda equina syndrome.
@@ -63,7 +78,8 @@ RULES = [
           "nerve roots to the bladder and bowel are being squeezed. On its own, with back "
           "pain, it calls for same-day examination and an MRI scan: waiting for other "
           "symptoms risks permanent loss of function.",
-          "[girft_ces_2023]; [nhs_back_pain] 999 or A&E; [finucane_2020] cauda equina"),
+          "[girft_ces_2023]; [nhs_back_pain] 999 or A&E; [finucane_2020] cauda equina",
+          CES_CONSENSUS),
     _flag("R-FLAG-CES-BLADDER-BOWEL", "Suspected cauda equina: new bladder or bowel change",
           "cauda_equina", "emergency", "bladder_or_bowel_change",
           [answer("bladder_or_bowel_change", "yes")],
@@ -71,103 +87,167 @@ RULES = [
           "alongside back pain, can mean the lowest nerve roots are compressed. It is an "
           "emergency by itself; once retention or incontinence is established, recovery is "
           "much less likely.",
-          "[girft_ces_2023]; [nhs_back_pain] 999 or A&E; [finucane_2020] cauda equina"),
+          "[girft_ces_2023]; [nhs_back_pain] 999 or A&E; [finucane_2020] cauda equina",
+          CES_CONSENSUS),
+    _flag("R-FLAG-CES-SEXUAL-DYSFUNCTION", "Suspected cauda equina: new change in sexual function",
+          "cauda_equina", "emergency", "sexual_dysfunction",
+          [answer("sexual_dysfunction", "yes")],
+          "The sacral roots that serve the bladder also serve the genitals, so numbness there "
+          "or a new loss of sexual function with back pain can be the first sign of their "
+          "compression. It is often not volunteered and must be asked; on its own it calls "
+          "for the same same-day assessment as saddle numbness.",
+          "[girft_ces_2023] sexual dysfunction; [finucane_2020] cauda equina",
+          CES_CONSENSUS),
+    _flag("R-FLAG-CES-BILATERAL-NEW-OR-WORSENING",
+          "Suspected cauda equina: new or worsening symptoms in both legs",
+          "cauda_equina", "emergency", "new_or_worsening_symptoms_both_legs",
+          [BILATERAL_SYMPTOMS, answer("leg_symptoms_course", "new_or_worsening")],
+          "Symptoms in both legs mean more than one nerve root is affected, which a disc bulge "
+          "to one side does not explain. When they are new or getting worse, a large central "
+          "compression may be developing and must be ruled out the same day. Decided openly: "
+          "the emergency is keyed to the course, as the national pathway does; long-standing "
+          "unchanged symptoms in both legs are handled by the urgent rules below.",
+          "[girft_ces_2023] new or progressive bilateral symptoms; [nhs_back_pain] 999 or A&E "
+          "(both legs); [finucane_2020]",
+          CES_CONSENSUS),
     _flag("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",
-          "Suspected cauda equina: pain in both legs with numbness, tingling or weakness",
-          "cauda_equina", "emergency", "bilateral_leg_nerve_symptoms",
-          [answer("leg_pain", "both_legs"),
-           any_of(answer("leg_numbness_or_tingling", "yes"), answer("leg_weakness", "yes"))],
-          "Nerve symptoms in both legs mean more than one nerve root is affected, which a "
-          "single disc bulge to one side does not explain; a large central compression "
-          "must be ruled out the same day. Decided openly: the case gives numbness and "
-          "weakness for 'a leg', so with pain in both legs they are read as part of a "
-          "two-sided picture, erring towards safety.",
-          "[nhs_back_pain] 999 or A&E (both legs); [girft_ces_2023]; [finucane_2020]"),
-    _flag("R-FLAG-CES-BILATERAL-LEG-PAIN", "Cauda equina risk: pain in both legs",
-          "cauda_equina", "urgent", "bilateral_leg_pain",
-          [answer("leg_pain", "both_legs")],
-          "Pain into both legs can be an early stage of cauda equina compression, but without "
-          "numbness, tingling or weakness it is also the usual picture of narrowing of the "
-          "spinal canal. Decided openly: urgent medical review rather than the emergency "
-          "department, with clear advice to go at once if saddle numbness or a bladder or "
-          "bowel change appears. Pain in one leg alone is ordinary sciatica and raises no "
-          "flag.",
-          "[nhs_back_pain]; [girft_ces_2023] safety-netting; [nice_cks_sciatica]; "
-          "[project] escalation"),
+          "Cauda equina risk: pain in both legs with numbness, tingling or weakness",
+          "cauda_equina", "urgent", "bilateral_leg_nerve_symptoms",
+          [answer("leg_pain", "both_legs"), LEG_NERVE_SYMPTOM,
+           unless(all_of_these(answer("leg_symptoms_course", "stable"),
+                               answer("nerve_symptoms_both_legs", "no")))],
+          "Pain in both legs together with numbness, tingling or weakness needs a doctor to "
+          "examine the nerves of both legs within days, and the person must know to go to an "
+          "emergency department at once if the picture changes. Decided openly: urgent, not "
+          "an emergency, unless the symptoms are new or getting worse (the rule above); and "
+          "no flag when the answers say the symptoms are long-standing and stable and the "
+          "nerve symptom is in one leg only, which is the usual picture of spinal stenosis.",
+          "[girft_ces_2023] safety-netting; [nice_cks_sciatica]; [project] escalation",
+          "Consensus (GIRFT 2023); no accuracy figure for this combination."),
+    _flag("R-FLAG-CES-NERVE-SYMPTOMS-BOTH-LEGS",
+          "Cauda equina risk: numbness, tingling or weakness in both legs",
+          "cauda_equina", "urgent", "nerve_symptoms_both_legs",
+          [answer("nerve_symptoms_both_legs", "yes")],
+          "Altered feeling or strength on both sides points to several nerve roots or to the "
+          "central canal. Even when long-standing it should be examined within days; if it is "
+          "new or getting worse the rule above makes it an emergency.",
+          "[girft_ces_2023]; [finucane_2020] cauda equina; [project] escalation",
+          "Consensus (GIRFT 2023; Finucane 2020); no accuracy figure."),
     # Progressive neurological deficit.
     _flag("R-FLAG-NEURO-PROGRESSIVE-WEAKNESS", "Progressive deficit: leg weakness getting worse",
           "progressive_neurological_deficit", "urgent", "progressive_leg_weakness",
           [answer("leg_weakness_progressive", "yes")],
           "A weak leg that is getting weaker shows a nerve root losing function; it needs a "
           "doctor's examination within a day or two, not a trial of exercises. The answer "
-          "'getting worse' is enough on its own, because worsening weakness implies weakness. "
+          "'getting worse' is enough on its own (it is asked only when there is weakness). "
           "Stable weakness, without worsening, is not flagged here.",
-          "[nice_cks_sciatica] progressive neurological deficit; [finucane_2020]"),
+          "[nice_cks_sciatica] progressive neurological deficit; [finucane_2020]",
+          "Consensus (NICE CKS; Finucane 2020); no accuracy figure."),
     _flag("R-FLAG-NEURO-PROGRESSIVE-BILATERAL",
-          "Progressive deficit: worsening weakness with pain in both legs",
+          "Progressive deficit: worsening weakness with symptoms in both legs",
           "progressive_neurological_deficit", "emergency", "progressive_weakness_both_legs",
-          [answer("leg_weakness_progressive", "yes"), answer("leg_pain", "both_legs")],
+          [answer("leg_weakness_progressive", "yes"), BILATERAL_SYMPTOMS],
           "Worsening weakness together with symptoms in both legs points to compression of "
           "several roots at once, the picture of evolving cauda equina syndrome; it needs "
           "same-day assessment.",
           "[nhs_back_pain] 999 or A&E (weakness in both legs getting worse); "
-          "[girft_ces_2023]; [finucane_2020]"),
+          "[girft_ces_2023]; [finucane_2020]",
+          CES_CONSENSUS),
     # Malignancy.
+    _flag("R-FLAG-MALIGNANCY-CORD-COMPRESSION",
+          "Suspected spinal cord or cauda equina compression in a person with cancer",
+          "malignancy", "emergency", "cancer_with_neurological_symptoms",
+          [*CANCER_HISTORY,
+           any_of(answer("leg_weakness", "yes"), answer("leg_weakness_progressive", "yes"),
+                  answer("leg_numbness_or_tingling", "yes"),
+                  BILATERAL_SYMPTOMS, answer("saddle_numbness", "yes"),
+                  answer("bladder_or_bowel_change", "yes"), answer("sexual_dysfunction", "yes"))],
+          "In someone who has had cancer, back pain with leg weakness, numbness or tingling, "
+          "symptoms in both legs or a change in bladder, bowel or sexual function may mean a "
+          "deposit in the spine is pressing on the cord or the nerve roots. NICE asks for "
+          "immediate contact with the acute oncology or spinal cord compression team and an "
+          "MRI within 24 hours, because walking and continence are lost within hours to days "
+          "once compression progresses. Decided openly: any numbness or tingling counts "
+          "(NICE lists sensory loss), with or without leg pain; leg pain alone, without a "
+          "nerve symptom, stays urgent through the cancer-history rule, since a "
+          "questionnaire cannot tell nerve-root pain from pain referred from the back.",
+          "[nice_ng234] metastatic spinal cord compression: immediate referral; [finucane_2020]",
+          "Consensus (NICE NG234): urgency set by the harm of delay; a cancer history alone "
+          "raises the probability of spinal malignancy to about 33% (Downie 2013)."),
     _flag("R-FLAG-MALIGNANCY-CANCER-HISTORY", "Possible malignancy: history of cancer",
           "malignancy", "urgent", "history_of_cancer",
-          [answer("history_of_cancer", "yes")],
-          "A past or current cancer is the strongest single warning sign for a spinal "
-          "tumour: it raises the chance from well under 1 in 100 to nearly 1 in 10. Decided "
-          "openly: urgent at any age, because spread to the spine is not limited to older "
-          "people; age 50 or over raises the suspicion further but does not change what to "
-          "do.",
-          "[finucane_2020] malignancy; [nice_ng234] recognition of spinal metastases"),
+          list(CANCER_HISTORY),
+          "A past or current cancer is the strongest single warning sign for a spinal tumour. "
+          "Decided openly: urgent at any age, because spread to the spine is not limited to "
+          "older people; and not flagged when the answers say the only cancer was a "
+          "non-melanoma skin cancer, which almost never spreads. When that was not asked the "
+          "flag stands.",
+          "[finucane_2020] malignancy; [nice_ng234] new spinal pain after cancer; [downie_2013]",
+          "Downie 2013: post-test probability of spinal malignancy 33% (95% CI 22-46%), the "
+          "only malignancy red flag that raised it meaningfully."),
     _flag("R-FLAG-MALIGNANCY-WEIGHT-LOSS", "Possible malignancy: unexplained weight loss",
           "malignancy", "urgent", "unexplained_weight_loss",
           [answer("unexplained_weight_loss", "yes")],
           "Losing weight without trying is a sign of illness affecting the whole body, "
           "cancer among the causes; with back pain it warrants a prompt medical review and "
           "blood tests.",
-          "[nhs_back_pain] urgent GP or 111; [finucane_2020] malignancy"),
-    _flag("R-FLAG-MALIGNANCY-NIGHT-PAIN-AGE",
-          f"Possible malignancy: unremitting night pain at {MALIGNANCY_AGE} or over",
-          "malignancy", "urgent", "night_pain_age_50_or_over",
-          [answer("night_pain", "yes"), at_least_value("age", MALIGNANCY_AGE)],
-          f"Pain at night that rest and turning do not ease is unlike mechanical back pain; "
-          f"from {MALIGNANCY_AGE}, when spinal tumours become more common, the two together "
-          f"call for a prompt medical review. Decided openly: night pain alone is not "
-          f"flagged, because it is also a feature of inflammatory back pain in younger "
-          f"people and alone it predicts little.",
-          "[nhs_back_pain] urgent GP or 111; [finucane_2020] malignancy (age over 50)"),
+          "[nhs_back_pain] urgent GP or 111; [finucane_2020] malignancy; [downie_2013]",
+          "Weak: Downie 2013 found it shifted the probability of spinal malignancy little on "
+          "its own; kept because guidance lists it and its other causes also need a doctor."),
+    _flag("R-FLAG-MALIGNANCY-NIGHT-AND-THORACIC-PAIN",
+          f"Possible malignancy: night pain and mid or upper back pain at {MALIGNANCY_AGE} or over",
+          "malignancy", "urgent", "night_and_thoracic_pain_age_50_or_over",
+          [answer("night_pain", "yes"), answer("thoracic_pain", "yes"),
+           at_least_value("age", MALIGNANCY_AGE)],
+          f"From {MALIGNANCY_AGE}, when spinal tumours become more common, unremitting night "
+          f"pain together with pain in the thoracic spine, where metastases most often "
+          f"settle, calls for a prompt medical review. Decided openly: night pain alone at "
+          f"{MALIGNANCY_AGE} or over is not flagged any more, because it is common in "
+          f"mechanical and inflammatory back pain and on its own predicts little.",
+          "[finucane_2020] malignancy (thoracic pain, night pain, age over 50); "
+          "[nice_ng234] thoracic pain; [downie_2013]",
+          "Weak on each sign alone (Downie 2013: night pain and age over 50 barely change "
+          "the probability); the combination rests on consensus (Finucane 2020)."),
     # Infection.
     _flag("R-FLAG-INFECTION-FEVER-RISK",
-          "Possible spinal infection: fever with immunosuppression or injecting drug use",
+          "Possible spinal infection: fever with immunosuppression, long-term steroids or "
+          "injecting drug use",
           "infection", "emergency", "fever_with_infection_risk",
-          [answer("fever", "yes"),
-           any_of(answer("immunosuppressed", "yes"), answer("iv_drug_use", "yes"))],
-          "Fever and back pain in someone whose immune system is weakened or who injects "
-          "drugs is the group in which spinal and epidural infection is found, and an "
-          "abscess can damage the nerves within hours. Decided openly: an emergency, not "
-          "only urgent, because a day's delay is what turns a treatable infection into "
-          "paralysis or sepsis.",
-          "[finucane_2020] infection; [nhs_back_pain]; [project] escalation"),
+          [answer("fever", "yes"), any_of(*INFECTION_RISK)],
+          "Fever and back pain in someone whose immune system is weakened, by illness, by "
+          "drugs or by months of steroid tablets, or who injects drugs, is the group in which "
+          "spinal and epidural infection is found, and an abscess can damage the nerves "
+          "within hours. Decided openly: an emergency, and long-term steroids count as "
+          "immunosuppression.",
+          "[finucane_2020] infection; [nhs_back_pain]; [project] escalation",
+          "Consensus (Finucane 2020); no accuracy figure for the combination."),
     _flag("R-FLAG-INFECTION-FEVER-WEAKNESS", "Possible spinal infection: fever with leg weakness",
           "infection", "emergency", "fever_with_leg_weakness",
           [answer("fever", "yes"),
            any_of(answer("leg_weakness", "yes"), answer("leg_weakness_progressive", "yes"))],
           "Back pain, fever and weakness together are the warning triad of an epidural "
           "abscess pressing on the nerves; it needs same-day scanning.",
-          "[finucane_2020] infection; [nhs_back_pain]"),
+          "[finucane_2020] infection; [nhs_back_pain]",
+          "Consensus (Finucane 2020); the full triad is present in only a minority of "
+          "abscesses, so its absence rules nothing out."),
     _flag("R-FLAG-INFECTION-FEVER", "Possible spinal infection: fever with back pain",
           "infection", "urgent", "fever",
           [answer("fever", "yes")],
           "A high temperature or feeling unwell all over, together with back pain, can come "
           "from an infection of the spine or from an infection elsewhere (such as the "
-          "kidneys); either way a doctor should check within a day or two. Decided openly: "
-          "fever alone is urgent, not an emergency; immunosuppression or injecting drug use "
-          "alone, without fever, is a risk factor rather than a warning sign and raises no "
-          "flag.",
-          "[nhs_back_pain] urgent GP or 111; [finucane_2020] infection"),
+          "kidneys); either way a doctor should check within a day or two.",
+          "[nhs_back_pain] urgent GP or 111; [finucane_2020] infection",
+          "Consensus (Finucane 2020); fever is absent in many spinal infections."),
+    _flag("R-FLAG-INFECTION-RISK-NIGHT-PAIN",
+          "Possible spinal infection: infection risk with unremitting night pain, even without fever",
+          "infection", "urgent", "infection_risk_with_night_pain",
+          [any_of(*INFECTION_RISK), answer("night_pain", "yes")],
+          "Many people with a spinal or epidural infection have no fever when first seen. In "
+          "someone who injects drugs, is immunosuppressed or takes long-term steroids, back "
+          "pain that rest and changing position do not ease needs a doctor and blood tests "
+          "within days. Decided openly: urgent; with fever it is an emergency (above).",
+          "[finucane_2020] infection (risk factors, constant pain); [project] escalation",
+          "Consensus (Finucane 2020); no accuracy figure."),
     # Fracture.
     _flag("R-FLAG-FRACTURE-MAJOR-TRAUMA", "Possible fracture: major trauma",
           "fracture", "emergency", "significant_trauma",
@@ -175,7 +255,8 @@ RULES = [
           "Back pain that began with a fall from a height, a road accident or a similar "
           "force can mean a broken or unstable spine, whatever the person's age; it needs "
           "examination and imaging in an emergency department, not exercises.",
-          "[nhs_back_pain] 999 or A&E (serious accident); [finucane_2020] fracture"),
+          "[nhs_back_pain] 999 or A&E (serious accident); [finucane_2020] fracture; [downie_2013]",
+          "Downie 2013: severe trauma, post-test probability of fracture 11% (95% CI 8-16%)."),
     _flag("R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE",
           "Possible fracture: minor injury with osteoporosis, long-term steroids or age "
           f"{FRAGILE_BONE_AGE}+",
@@ -186,7 +267,9 @@ RULES = [
           f"({FRAGILE_BONE_AGE} or over), a lift, a twist or a small fall can crack a "
           f"vertebra. An X-ray or scan within days tells a fracture from a strain before "
           f"exercise loads it.",
-          "[finucane_2020] fracture (older age, osteoporosis, corticosteroid use)"),
+          "[finucane_2020] fracture (older age, osteoporosis, corticosteroid use); [downie_2013]",
+          "Downie 2013: prolonged corticosteroid use, post-test probability 33% (95% CI "
+          "10-67%); older age 9% (3-25%); several fracture red flags together up to 90%."),
     _flag("R-FLAG-FRACTURE-SUDDEN-ONSET-FRAGILE-BONE",
           "Possible fracture: sudden onset with osteoporosis or long-term steroids",
           "fracture", "urgent", "sudden_onset_with_fragile_bone",
@@ -194,7 +277,22 @@ RULES = [
           "Fragile vertebrae can collapse with no injury at all, from a cough or bending to "
           "pick something up; pain that starts suddenly in someone with osteoporosis or on "
           "long-term steroids should be imaged within days.",
-          "[finucane_2020] fracture; [nice_ng59]"),
+          "[finucane_2020] fracture; [downie_2013]",
+          "Downie 2013: prolonged corticosteroid use, post-test probability 33% (95% CI "
+          "10-67%); osteoporosis itself was not measured there."),
+    _flag("R-FLAG-FRACTURE-SUDDEN-ONSET-OLDER-AGE",
+          f"Possible fracture: sudden onset at {SPONTANEOUS_FRACTURE_AGE} or over, without injury",
+          "fracture", "urgent", "sudden_onset_age_70_or_over",
+          [answer("onset", "sudden"), at_least_value("age", SPONTANEOUS_FRACTURE_AGE)],
+          f"Many osteoporotic fractures of the spine happen without any fall, often in people "
+          f"who were never told their bones were thin. Decided openly: at "
+          f"{SPONTANEOUS_FRACTURE_AGE} or over a sudden onset is enough for an X-ray within "
+          f"days; below that age it needs known fragile bone or an injury (the rules above). "
+          f"Female sex also raises the risk, but the case does not record sex, and the age "
+          f"threshold is set for both.",
+          "[finucane_2020] fracture (older age, sudden onset); [downie_2013]; [project] age threshold",
+          "Downie 2013: older age, post-test probability of fracture 9% (95% CI 3-25%); "
+          "sudden onset adds to it (Finucane 2020)."),
     # Inflammatory disease.
     _flag("R-FLAG-INFLAMMATORY-ASAS", "Features of inflammatory back pain: four of the five ASAS items",
           "inflammatory_disease", "routine", "inflammatory_back_pain_asas",
@@ -203,9 +301,13 @@ RULES = [
           f"five ASAS features (began before {ASAS_IBP_MAX_AGE}, came on gradually, eases with "
           f"exercise, does not ease with rest, pain at night) fits inflammatory arthritis of "
           f"the spine. It is not an emergency but deserves a rheumatologist's opinion, since "
-          f"early treatment protects the spine. Current age under {ASAS_IBP_MAX_AGE} stands in "
-          f"for onset under {ASAS_IBP_MAX_AGE}; an older person can still meet the other four.",
-          "[asas_ibp_2009]; [nice_ng59] (exclude inflammatory causes)"),
+          f"early treatment protects the spine. The criteria were built on back pain that "
+          f"began before {AXIAL_SPA_MAX_AGE}, so the rule asks for an age under "
+          f"{AXIAL_SPA_MAX_AGE}; the current age stands in for the age at onset.",
+          "[asas_ibp_2009]; [asas_axspa_2009] (onset before 45); [nice_ng59] (exclude inflammatory causes)",
+          "ASAS 2009 validation (648 patients): four of five items, sensitivity 79.6% and "
+          "specificity 72.4% for inflammatory back pain as the rheumatologist judged it (a "
+          "pattern, not a diagnosis)."),
     _flag("R-FLAG-INFLAMMATORY-BERLIN",
           "Features of inflammatory back pain: long morning stiffness, better with exercise not rest",
           "inflammatory_disease", "routine", "inflammatory_back_pain_berlin",
@@ -215,5 +317,7 @@ RULES = [
           f"that eases with exercise but not with rest meets two of the four Berlin "
           f"criteria, enough to suspect axial spondyloarthritis and ask for a "
           f"rheumatology opinion.",
-          "[rudwaleit_berlin_2006]; [asas_ibp_2009] (onset before 45)"),
+          "[rudwaleit_berlin_2006]; [asas_ibp_2009] (onset before 45)",
+          "Rudwaleit 2006: two of the four Berlin items, sensitivity 70% and specificity 81% "
+          "(positive likelihood ratio about 3.7) for ankylosing spondylitis."),
 ]

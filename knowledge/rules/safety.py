@@ -4,6 +4,10 @@ The red flags themselves are in ``red_flags.py``.  These rules turn the flags fo
 one urgency (the most pressing wins), withhold exercise advice whenever it would be
 unsafe to give, and always end in a recommendation to see a registered clinician.
 
+Unanswered warning-sign questions are not listed here by hand: the result derives them
+from the red-flag rules themselves (``knowledge/result.py``), naming each unanswered
+question whose answer could still make the result more pressing.
+
 Decided openly: there is no upper age warning.  NICE NG59 covers everyone over 16 with no
 upper limit, and the article's advice is not age-limited.  What changes with age is the
 chance of a serious cause, and the red flags that depend on age handle that (a fracture
@@ -35,29 +39,15 @@ RULES = [
                    "people; 18 rather than 16 because the source article addresses adults.",
          source="[nice_ng59] scope (over 16s); [finucane_2020]; [project] population"),
     rule("R-SAFETY-AGE-NOT-KNOWN", "Age not given: advice assumes an adult",
-         topic=TOPIC, phase=FINDINGS, when=[not_answered("age")],
+         topic=TOPIC, phase=GATE,
+         when=[not_answered("age"), not_concluded(Urgency, level="emergency")],
          then=[conclude(ScreeningWarning, code="age_not_known")],
-         rationale="Without an age the tool cannot tell whether the person is an adult, and "
-                   "several red flags depend on age; the result says so instead of guessing.",
-         source="[project] population"),
-    rule("R-SAFETY-SADDLE-NUMBNESS-NOT-KNOWN",
-         "Saddle numbness not asked: an emergency cannot be ruled out",
-         topic=TOPIC, phase=FINDINGS, when=[not_answered("saddle_numbness")],
-         then=[conclude(ScreeningWarning, code="cauda_equina_questions_not_known")],
-         rationale="Saddle numbness is the warning sign of cauda equina syndrome that most "
-                   "needs asking. Unknown is not no: when it was not answered, the result "
-                   "says that an emergency has not been ruled out, rather than letting a "
-                   "routine urgency read as reassurance. Exercise advice is still given, "
-                   "with this warning beside it, so partial cases stay useful for teaching.",
-         source="[girft_ces_2023]; [finucane_2020]; [project] unknown is not no"),
-    rule("R-SAFETY-BLADDER-BOWEL-NOT-KNOWN",
-         "Bladder or bowel change not asked: an emergency cannot be ruled out",
-         topic=TOPIC, phase=FINDINGS, when=[not_answered("bladder_or_bowel_change")],
-         then=[conclude(ScreeningWarning, code="cauda_equina_questions_not_known")],
-         rationale="New bladder or bowel trouble is the other warning sign of cauda equina "
-                   "syndrome that must be asked; when it was not answered, the result says "
-                   "an emergency has not been ruled out.",
-         source="[girft_ces_2023]; [finucane_2020]; [project] unknown is not no"),
+         rationale="Without an age the tool cannot tell whether the person is an adult, so the "
+                   "result says that its advice assumes one instead of guessing. Not said in "
+                   "an emergency: the person is being sent to hospital now, and a remark about "
+                   "age would only dilute that message. Which age-dependent red flags remain "
+                   "open is said by the unanswered-question warnings.",
+         source="[project] population; [project] unknown is not no"),
     rule("R-SAFETY-URGENCY-EMERGENCY", "Emergency: a red flag needs same-day care",
          topic=TOPIC, phase=DECISION, when=[concluded(RedFlag, urgency="emergency")],
          then=[conclude(Urgency, level="emergency")],

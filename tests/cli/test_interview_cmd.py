@@ -138,11 +138,12 @@ def test_pain_below_knee_is_asked_when_there_is_leg_pain():
 
 def test_the_contracts_spellings_are_accepted_and_saved_canonical(tmp_path):
     saved = tmp_path / "spelled.json"
-    done = interview(["--save", str(saved)], [" N ", "FALSE", "one leg"])
+    done = interview(["--save", str(saved)], [" N ", "FALSE", "0", "one leg"])
     assert done.exit_code == 0, done.output
     assert "Not an answer here" not in done.output
     assert json.loads(saved.read_text()) == {
-        "saddle_numbness": "no", "bladder_or_bowel_change": "no", "leg_pain": "one_leg"}
+        "saddle_numbness": "no", "bladder_or_bowel_change": "no", "sexual_dysfunction": "no",
+        "leg_pain": "one_leg"}
 
 
 def test_not_known_answers_are_left_out_of_the_saved_case(tmp_path):
@@ -150,7 +151,7 @@ def test_not_known_answers_are_left_out_of_the_saved_case(tmp_path):
     done = interview(["--save", str(saved)], ["no", "?", "skip", ""])
     assert done.exit_code == 0, done.output
     assert json.loads(saved.read_text()) == {"saddle_numbness": "no"}
-    assert "Answered as not known: bladder_or_bowel_change, leg_pain, leg_weakness" in done.output
+    assert "Answered as not known: bladder_or_bowel_change, sexual_dysfunction, leg_pain" in done.output
 
 
 def test_end_of_input_leaves_the_rest_unknown_and_still_gives_a_result():

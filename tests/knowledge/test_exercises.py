@@ -11,7 +11,7 @@ from knowledge.exercises import DIRECTIONS, EXERCISES, EXTENSION, FLEXION, NEUTR
 from knowledge.facts import ExerciseAdvice, ExerciseAdviceWithheld
 from knowledge.rules import exercises as exercise_rules
 from knowledge.rules.phases import ADVICE
-from tests.conftest import KB, valid_cases
+from tests.conftest import KB, consistent, valid_cases
 
 # The contract's exercise ids, in the contract's (and the article's) order.
 CONTRACT_IDS = [
@@ -241,7 +241,7 @@ def advice_cases(draw):
         case.update(dict.fromkeys(RED_FLAG_QUESTIONS, "no"))
         case["age"] = draw(st.integers(18, 90))
         case.update(draw(st.sampled_from([EXTENSION_ANSWERS, FLEXION_ANSWERS, MIXED_ANSWERS])))
-    return case
+    return consistent(case)
 
 
 @given(advice_cases())

@@ -19,23 +19,32 @@ FIRING = {
         {"saddle_numbness": "yes"}, "cauda_equina", "emergency", "saddle_numbness"),
     "R-FLAG-CES-BLADDER-BOWEL": (
         {"bladder_or_bowel_change": "yes"}, "cauda_equina", "emergency", "bladder_or_bowel_change"),
+    "R-FLAG-CES-SEXUAL-DYSFUNCTION": (
+        {"sexual_dysfunction": "yes"}, "cauda_equina", "emergency", "sexual_dysfunction"),
+    "R-FLAG-CES-BILATERAL-NEW-OR-WORSENING": (
+        {"leg_pain": "both_legs", "leg_symptoms_course": "new_or_worsening"},
+        "cauda_equina", "emergency", "new_or_worsening_symptoms_both_legs"),
     "R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS": (
         {"leg_pain": "both_legs", "leg_numbness_or_tingling": "yes"},
-        "cauda_equina", "emergency", "bilateral_leg_nerve_symptoms"),
-    "R-FLAG-CES-BILATERAL-LEG-PAIN": (
-        {"leg_pain": "both_legs"}, "cauda_equina", "urgent", "bilateral_leg_pain"),
+        "cauda_equina", "urgent", "bilateral_leg_nerve_symptoms"),
+    "R-FLAG-CES-NERVE-SYMPTOMS-BOTH-LEGS": (
+        {"nerve_symptoms_both_legs": "yes"}, "cauda_equina", "urgent", "nerve_symptoms_both_legs"),
     "R-FLAG-NEURO-PROGRESSIVE-WEAKNESS": (
         {"leg_weakness_progressive": "yes"},
         "progressive_neurological_deficit", "urgent", "progressive_leg_weakness"),
     "R-FLAG-NEURO-PROGRESSIVE-BILATERAL": (
         {"leg_weakness_progressive": "yes", "leg_pain": "both_legs"},
         "progressive_neurological_deficit", "emergency", "progressive_weakness_both_legs"),
+    "R-FLAG-MALIGNANCY-CORD-COMPRESSION": (
+        {"history_of_cancer": "yes", "leg_weakness": "yes"}, "malignancy", "emergency",
+        "cancer_with_neurological_symptoms"),
     "R-FLAG-MALIGNANCY-CANCER-HISTORY": (
         {"history_of_cancer": "yes"}, "malignancy", "urgent", "history_of_cancer"),
     "R-FLAG-MALIGNANCY-WEIGHT-LOSS": (
         {"unexplained_weight_loss": "yes"}, "malignancy", "urgent", "unexplained_weight_loss"),
-    "R-FLAG-MALIGNANCY-NIGHT-PAIN-AGE": (
-        {"night_pain": "yes", "age": 50}, "malignancy", "urgent", "night_pain_age_50_or_over"),
+    "R-FLAG-MALIGNANCY-NIGHT-AND-THORACIC-PAIN": (
+        {"night_pain": "yes", "thoracic_pain": "yes", "age": 50}, "malignancy", "urgent",
+        "night_and_thoracic_pain_age_50_or_over"),
     "R-FLAG-INFECTION-FEVER-RISK": (
         {"fever": "yes", "iv_drug_use": "yes"}, "infection", "emergency",
         "fever_with_infection_risk"),
@@ -44,6 +53,9 @@ FIRING = {
         "fever_with_leg_weakness"),
     "R-FLAG-INFECTION-FEVER": (
         {"fever": "yes"}, "infection", "urgent", "fever"),
+    "R-FLAG-INFECTION-RISK-NIGHT-PAIN": (
+        {"immunosuppressed": "yes", "night_pain": "yes"}, "infection", "urgent",
+        "infection_risk_with_night_pain"),
     "R-FLAG-FRACTURE-MAJOR-TRAUMA": (
         {"significant_trauma": "yes"}, "fracture", "emergency", "significant_trauma"),
     "R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE": (
@@ -52,6 +64,8 @@ FIRING = {
     "R-FLAG-FRACTURE-SUDDEN-ONSET-FRAGILE-BONE": (
         {"onset": "sudden", "long_term_steroids": "yes"}, "fracture", "urgent",
         "sudden_onset_with_fragile_bone"),
+    "R-FLAG-FRACTURE-SUDDEN-ONSET-OLDER-AGE": (
+        {"onset": "sudden", "age": 70}, "fracture", "urgent", "sudden_onset_age_70_or_over"),
     "R-FLAG-INFLAMMATORY-ASAS": (
         {"duration_weeks": 12, "age": 39, "onset": "gradual", "exercise": "better",
          "rest": "no_change"}, "inflammatory_disease", "routine", "inflammatory_back_pain_asas"),
@@ -62,15 +76,37 @@ FIRING = {
 
 # Other routes into the same rule (the other option of an "any of").
 MORE_FIRING = [
+    ("R-FLAG-CES-BILATERAL-NEW-OR-WORSENING",
+     {"nerve_symptoms_both_legs": "yes", "leg_symptoms_course": "new_or_worsening"}),
     ("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS", {"leg_pain": "both_legs", "leg_weakness": "yes"}),
+    ("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",  # stable, but whether one side or both not asked
+     {"leg_pain": "both_legs", "leg_numbness_or_tingling": "yes", "leg_symptoms_course": "stable"}),
+    ("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",  # one side, but the course not asked
+     {"leg_pain": "both_legs", "leg_numbness_or_tingling": "yes", "nerve_symptoms_both_legs": "no"}),
+    ("R-FLAG-NEURO-PROGRESSIVE-BILATERAL",
+     {"leg_weakness_progressive": "yes", "nerve_symptoms_both_legs": "yes"}),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "leg_weakness_progressive": "yes"}),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "leg_numbness_or_tingling": "yes"}),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "leg_pain": "both_legs"}),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "nerve_symptoms_both_legs": "yes"}),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "saddle_numbness": "yes"}),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "bladder_or_bowel_change": "yes"}),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "sexual_dysfunction": "yes"}),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION",
+     {"history_of_cancer": "yes", "cancer_non_melanoma_skin_only": "no", "leg_weakness": "yes"}),
+    ("R-FLAG-MALIGNANCY-CANCER-HISTORY",
+     {"history_of_cancer": "yes", "cancer_non_melanoma_skin_only": "no"}),
     ("R-FLAG-INFECTION-FEVER-RISK", {"fever": "yes", "immunosuppressed": "yes"}),
+    ("R-FLAG-INFECTION-FEVER-RISK", {"fever": "yes", "long_term_steroids": "yes"}),
     ("R-FLAG-INFECTION-FEVER-WEAKNESS", {"fever": "yes", "leg_weakness_progressive": "yes"}),
+    ("R-FLAG-INFECTION-RISK-NIGHT-PAIN", {"iv_drug_use": "yes", "night_pain": "yes"}),
+    ("R-FLAG-INFECTION-RISK-NIGHT-PAIN", {"long_term_steroids": "yes", "night_pain": "yes"}),
     ("R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE", {"injury_at_onset": "yes", "osteoporosis": "yes"}),
     ("R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE",
      {"injury_at_onset": "yes", "long_term_steroids": "yes"}),
     ("R-FLAG-FRACTURE-SUDDEN-ONSET-FRAGILE-BONE", {"onset": "sudden", "osteoporosis": "yes"}),
-    ("R-FLAG-INFLAMMATORY-ASAS",  # four items without the age item
-     {"duration_weeks": 30, "age": 60, "onset": "gradual", "exercise": "better", "rest": "worse",
+    ("R-FLAG-INFLAMMATORY-ASAS",  # four items without the item "under 40", at 44
+     {"duration_weeks": 30, "age": 44, "onset": "gradual", "exercise": "better", "rest": "worse",
       "night_pain": "yes"}),
 ]
 
@@ -80,36 +116,69 @@ NEAR_MISSES = [
      "saddle numbness denied"),
     ("R-FLAG-CES-BLADDER-BOWEL", {"bladder_or_bowel_change": "no", "leg_pain": "both_legs"},
      "no new bladder or bowel change"),
+    ("R-FLAG-CES-SEXUAL-DYSFUNCTION", {"sexual_dysfunction": "no", "leg_pain": "both_legs"},
+     "no change in sexual function"),
+    ("R-FLAG-CES-BILATERAL-NEW-OR-WORSENING",
+     {"leg_pain": "both_legs", "leg_symptoms_course": "stable"},
+     "long-standing stable pain in both legs"),
+    ("R-FLAG-CES-BILATERAL-NEW-OR-WORSENING",
+     {"leg_pain": "one_leg", "pain_below_knee": "yes", "leg_symptoms_course": "new_or_worsening"},
+     "new sciatica in one leg"),
     ("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",
      {"leg_pain": "one_leg", "leg_numbness_or_tingling": "yes", "leg_weakness": "yes",
       "pain_below_knee": "yes"}, "one-leg sciatica with nerve signs is not cauda equina"),
     ("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",
      {"leg_pain": "both_legs", "leg_numbness_or_tingling": "no", "leg_weakness": "no"},
      "pain in both legs without nerve symptoms"),
-    ("R-FLAG-CES-BILATERAL-LEG-PAIN", {"leg_pain": "one_leg", "pain_below_knee": "yes"},
-     "pain in one leg only"),
+    ("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",
+     {"leg_pain": "both_legs", "leg_numbness_or_tingling": "yes", "nerve_symptoms_both_legs": "no",
+      "leg_symptoms_course": "stable"}, "stable stenosis: both legs ache, tingling on one side"),
+    ("R-FLAG-CES-NERVE-SYMPTOMS-BOTH-LEGS",
+     {"leg_numbness_or_tingling": "yes", "nerve_symptoms_both_legs": "no"},
+     "numbness in one leg only"),
     ("R-FLAG-NEURO-PROGRESSIVE-WEAKNESS",
      {"leg_weakness": "yes", "leg_weakness_progressive": "no"}, "weakness that is stable"),
     ("R-FLAG-NEURO-PROGRESSIVE-BILATERAL",
-     {"leg_weakness_progressive": "yes", "leg_pain": "one_leg"}, "worsening in one leg only"),
+     {"leg_weakness_progressive": "yes", "leg_weakness": "yes", "leg_pain": "one_leg",
+      "nerve_symptoms_both_legs": "no"}, "worsening in one leg only"),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION",
+     {"history_of_cancer": "yes", "cancer_non_melanoma_skin_only": "yes", "leg_weakness": "yes"},
+     "weakness after only a non-melanoma skin cancer"),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION",
+     {"history_of_cancer": "no", "leg_weakness": "yes", "leg_pain": "both_legs"},
+     "neurological symptoms without a cancer history"),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION",
+     {"history_of_cancer": "yes", "leg_pain": "one_leg", "leg_weakness": "no",
+      "leg_numbness_or_tingling": "no", "saddle_numbness": "no", "bladder_or_bowel_change": "no",
+      "sexual_dysfunction": "no"}, "cancer history with one-leg pain, no nerve symptoms"),
     ("R-FLAG-MALIGNANCY-CANCER-HISTORY",
      {"history_of_cancer": "no", "age": 70, "night_pain": "no", "unexplained_weight_loss": "no"},
      "older age alone"),
+    ("R-FLAG-MALIGNANCY-CANCER-HISTORY",
+     {"history_of_cancer": "yes", "cancer_non_melanoma_skin_only": "yes"},
+     "only a non-melanoma skin cancer"),
     ("R-FLAG-MALIGNANCY-WEIGHT-LOSS", {"unexplained_weight_loss": "no", "age": 55},
      "weight loss denied"),
-    ("R-FLAG-MALIGNANCY-NIGHT-PAIN-AGE", {"night_pain": "yes", "age": 49},
-     "night pain under 50"),
-    ("R-FLAG-MALIGNANCY-NIGHT-PAIN-AGE", {"night_pain": "no", "age": 80},
-     "age 50 or over without night pain"),
+    ("R-FLAG-MALIGNANCY-NIGHT-AND-THORACIC-PAIN",
+     {"night_pain": "yes", "thoracic_pain": "yes", "age": 49}, "night and thoracic pain under 50"),
+    ("R-FLAG-MALIGNANCY-NIGHT-AND-THORACIC-PAIN",
+     {"night_pain": "yes", "thoracic_pain": "no", "age": 80}, "night pain alone at 80"),
+    ("R-FLAG-MALIGNANCY-NIGHT-AND-THORACIC-PAIN",
+     {"night_pain": "no", "thoracic_pain": "yes", "age": 80}, "thoracic pain alone at 80"),
     ("R-FLAG-INFECTION-FEVER-RISK", {"fever": "no", "iv_drug_use": "yes", "immunosuppressed": "yes"},
      "risk factors without fever"),
-    ("R-FLAG-INFECTION-FEVER-RISK", {"fever": "yes", "iv_drug_use": "no", "immunosuppressed": "no"},
+    ("R-FLAG-INFECTION-FEVER-RISK",
+     {"fever": "yes", "iv_drug_use": "no", "immunosuppressed": "no", "long_term_steroids": "no"},
      "fever without a risk factor"),
     ("R-FLAG-INFECTION-FEVER-WEAKNESS",
-     {"fever": "yes", "leg_weakness": "no", "leg_weakness_progressive": "no"},
-     "fever without weakness"),
+     {"fever": "yes", "leg_weakness": "no"}, "fever without weakness"),
     ("R-FLAG-INFECTION-FEVER", {"fever": "no", "immunosuppressed": "yes"},
      "immunosuppression without fever"),
+    ("R-FLAG-INFECTION-RISK-NIGHT-PAIN", {"immunosuppressed": "yes", "night_pain": "no"},
+     "immunosuppression, pain settles at night"),
+    ("R-FLAG-INFECTION-RISK-NIGHT-PAIN",
+     {"night_pain": "yes", "immunosuppressed": "no", "iv_drug_use": "no", "long_term_steroids": "no"},
+     "night pain without an infection risk"),
     ("R-FLAG-FRACTURE-MAJOR-TRAUMA", {"significant_trauma": "no", "injury_at_onset": "yes"},
      "an everyday injury is not major trauma"),
     ("R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE",
@@ -124,12 +193,19 @@ NEAR_MISSES = [
     ("R-FLAG-FRACTURE-SUDDEN-ONSET-FRAGILE-BONE",
      {"onset": "sudden", "osteoporosis": "no", "long_term_steroids": "no"},
      "sudden onset in normal bone"),
+    ("R-FLAG-FRACTURE-SUDDEN-ONSET-OLDER-AGE", {"onset": "sudden", "age": 69},
+     "sudden onset at 69"),
+    ("R-FLAG-FRACTURE-SUDDEN-ONSET-OLDER-AGE", {"onset": "gradual", "age": 85},
+     "gradual onset at 85"),
     ("R-FLAG-INFLAMMATORY-ASAS",
      {"duration_weeks": 12, "age": 39, "onset": "gradual", "exercise": "better", "rest": "better",
       "night_pain": "no"}, "three of five ASAS items"),
     ("R-FLAG-INFLAMMATORY-ASAS",
      {"duration_weeks": 11, "age": 30, "onset": "gradual", "exercise": "better", "rest": "worse",
       "night_pain": "yes"}, "all five items but under 12 weeks"),
+    ("R-FLAG-INFLAMMATORY-ASAS",
+     {"duration_weeks": 30, "age": 60, "onset": "gradual", "exercise": "better", "rest": "worse",
+      "night_pain": "yes"}, "four items at 60: the criteria were built on onset before 45"),
     ("R-FLAG-INFLAMMATORY-BERLIN",
      {"duration_weeks": 12, "age": 44, "morning_stiffness_minutes": 29, "exercise": "better",
       "rest": "worse"}, "stiffness just under half an hour"),
@@ -212,12 +288,39 @@ def test_one_leg_sciatica_with_nerve_signs_raises_no_red_flag():
     assert result["urgency"] == "routine"
 
 
-def test_a_flag_found_by_two_routes_is_listed_once_at_its_most_pressing_urgency():
+def test_a_condition_found_by_several_signs_is_grouped_once_at_its_most_pressing_urgency():
     result = engine.screen({"fever": "yes", "iv_drug_use": "yes", "leg_weakness": "yes"})
     infection = [f for f in result["red_flags"] if f["condition"] == "infection"]
     assert [f["id"] for f in infection] == [
         "fever_with_infection_risk", "fever_with_leg_weakness", "fever"]
-    assert [f["urgency"] for f in infection] == ["emergency", "emergency", "urgent"]
+    grouped = [c for c in result["red_flag_conditions"] if c["condition"] == "infection"]
+    assert len(grouped) == 1
+    assert grouped[0]["urgency"] == "emergency"
+    assert grouped[0]["signs"] == [{"id": "fever_with_infection_risk", "urgency": "emergency"},
+                                   {"id": "fever_with_leg_weakness", "urgency": "emergency"},
+                                   {"id": "fever", "urgency": "urgent"}]
+    assert grouped[0]["name"] == RED_FLAG_CONDITIONS["infection"].name
+
+
+def test_one_condition_at_two_urgencies_reads_as_one_condition_at_the_higher():
+    result = engine.screen({"leg_pain": "both_legs", "leg_numbness_or_tingling": "yes",
+                            "leg_symptoms_course": "new_or_worsening"})
+    ces = [c for c in result["red_flag_conditions"] if c["condition"] == "cauda_equina"]
+    assert [c["urgency"] for c in ces] == ["emergency"]
+    assert [s["id"] for s in ces[0]["signs"]] == [
+        "new_or_worsening_symptoms_both_legs", "bilateral_leg_nerve_symptoms"]
+    conditions = result["red_flag_conditions"]
+    assert [c["urgency"] for c in conditions] == sorted(
+        (c["urgency"] for c in conditions), key=URGENCY_LEVELS.index)
+
+
+def test_every_red_flag_rule_states_the_strength_of_its_evidence():
+    for spec in red_flags.RULES:
+        assert len(spec.evidence) > 30, spec.id
+    measured = [s for s in red_flags.RULES if "Downie 2013" in s.evidence and "%" in s.evidence]
+    assert {s.id for s in measured} >= {
+        "R-FLAG-MALIGNANCY-CANCER-HISTORY", "R-FLAG-FRACTURE-MAJOR-TRAUMA",
+        "R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE"}
 
 
 def test_red_flags_are_listed_in_catalogue_order_most_pressing_first():
