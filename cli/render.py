@@ -117,6 +117,9 @@ def vocabulary_dicts(kb: KnowledgeBase) -> list[dict[str, Any]]:
             "question": spec.question,
             "help": spec.help,
             "group": spec.group,
+            # the question's dependency: asked only when this holds; answers that presume it
+            "asked_only_when": spec.premise.wording if spec.premise else None,
+            "presumed_by": list(spec.premise.presumed_by) if spec.premise else None,
         })
     return fields
 
@@ -128,4 +131,8 @@ def vocabulary_text(kb: KnowledgeBase) -> str:
         lines.append(f"{entry['field']}  ({entry['kind']}: {', '.join(entry['allowed'])})")
         lines.append(_wrap(entry["meaning"], "    "))
         lines.append(_wrap("Ask: " + entry["question"], "    "))
+        if entry["asked_only_when"]:
+            lines.append(_wrap(f"Asked only when {entry['asked_only_when']}; answering "
+                               f"{' or '.join(entry['presumed_by'])} otherwise is refused as a "
+                               "contradiction.", "    "))
     return "\n".join(lines)

@@ -16,7 +16,7 @@ from engine.rulebook import KnowledgeBase
 from engine.rulebook_doc import catalogue_entries, cited_keys, rule_entries
 
 WIDTH = 88
-LABEL_WIDTH = 8  # "source: " — keeps the text format's values in one column
+LABEL_WIDTH = 10  # "evidence: " — keeps the text format's values in one column
 ALWAYS = "always, once the earlier phases have run"
 
 
@@ -94,6 +94,8 @@ def rulebook_text(kb: KnowledgeBase, reference, topics: list[str],
             lines += [_field("when", c) for c in entry["when"]] or [_field("when", ALWAYS)]
             lines += [_field("then", a) for a in entry["then"]]
             lines += [_field("why", entry["rationale"]), _field("source", entry["source"])]
+            if entry["evidence"]:
+                lines.append(_field("evidence", entry["evidence"]))
     lines += ["", "== References"]
     for key in cited_keys(kb, [e["source"] for e in entries]):
         lines.append(textwrap.fill(_full_reference(kb, key), WIDTH, initial_indent=f"  [{key}] ",
@@ -136,7 +138,10 @@ def _md_rule(entry: dict[str, Any]) -> list[str]:
     else:
         lines.append("- **Then:**")
         lines += [f"  - {a}" for a in entry["then"]]
-    lines += [f"- **Why:** {entry['rationale']}", f"- **Source:** {_cite(entry['source'])}", ""]
+    lines += [f"- **Why:** {entry['rationale']}", f"- **Source:** {_cite(entry['source'])}"]
+    if entry["evidence"]:
+        lines.append(f"- **Strength of evidence:** {entry['evidence']}")
+    lines.append("")
     return lines
 
 

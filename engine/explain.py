@@ -353,6 +353,8 @@ class Explanation:
             return truth, _unknown_fields(truth, parts)
         if isinstance(condition, (Answer, OneOf)):
             truth = condition.evaluate(self.answers)
+            if truth is Truth.UNKNOWN and not self._still_answerable(condition):
+                return Truth.FAILED, frozenset()
             return truth, frozenset(condition.fields()) if truth is Truth.UNKNOWN else frozenset()
         if isinstance(condition, (NotAnswered, NotConcluded, Unless)):
             # answering more can only defeat these, never make them hold
@@ -372,6 +374,15 @@ class Explanation:
                     fields |= needed
             return (Truth.UNKNOWN, frozenset(fields)) if possible else (Truth.FAILED, frozenset())
         raise TypeError(f"no potential for {condition!r}")
+
+    def _still_answerable(self, condition: Answer | OneOf) -> bool:
+        """Whether some answer the case may still give its field satisfies the condition
+        (a question whose premise was denied cannot take the answers that presume it)."""
+        spec = self.kb.vocabulary[condition.field]
+        if spec.premise is None or not spec.premise.denied(self.answers):
+            return True
+        allowed = [v for v in spec.kind.values if v not in spec.premise.presumed_by]
+        return any(condition.evaluate({condition.field: v}) is Truth.HELD for v in allowed)
 
     def _rule_potential(self, rule: RuleSpec) -> tuple[Truth, frozenset[str]]:
         if rule.id not in self._potential:
@@ -511,6 +522,7 @@ class Explanation:
             "title": step.rule.title,
             "rationale": step.rule.rationale,
             "source": step.rule.source,
+            "evidence": step.rule.evidence,
             "concluded": {"fact": type(step.fact).__name__, "values": conclusion_values(step.fact)},
             "conditions": [{"text": c.text, "truth": c.truth.value, "kind": c.kind, "answers": c.answers,
                             "supported_by": [self.step_dict(s) for s in c.supports]}
@@ -541,7 +553,7 @@ def check_dict(check: ConditionCheck) -> dict[str, Any]:
 def why_not_dict(why: WhyNot) -> dict[str, Any]:
     return {"target": str(why.target), "concluded": why.concluded,
             "rules": [{"rule": r.rule.id, "title": r.rule.title, "rationale": r.rule.rationale,
-                       "source": r.rule.source, "fired": r.fired, "truth": r.truth.value,
+                       "source": r.rule.source, "evidence": r.rule.evidence, "fired": r.fired, "truth": r.truth.value,
                        "conditions": [check_dict(c) for c in r.conditions]} for r in why.rules]}
 
 

@@ -123,6 +123,8 @@ def _step_text(step: Step, indent: str, shown: set[int]) -> list[str]:
     inner = indent + "     "
     lines += _wrap(step.rule.rationale, inner + "     ", inner + "why: ")
     lines += _wrap(step.rule.source, inner + "     ", inner + "source: ")
+    if step.rule.evidence:
+        lines += _wrap(step.rule.evidence, inner + "     ", inner + "evidence: ")
     for condition in step.conditions:
         used = f"  (case answer: {_values(condition.answers)})" if condition.answers else ""
         lines += _wrap(condition.text + used, inner + " " * 10, f"{inner}{MARK[condition.truth]} ")
@@ -147,6 +149,8 @@ def why_not_text(why: WhyNot) -> list[str]:
         lines.append(f"  - {check.rule.id}: {check.rule.title} -- {status}")
         lines += _wrap(check.rule.rationale, "          ", "      why: ")
         lines += _wrap(check.rule.source, "          ", "      source: ")
+        if check.rule.evidence:
+            lines += _wrap(check.rule.evidence, "          ", "      evidence: ")
         for condition in check.conditions:
             lines += _check_text(condition, "      ")
     return lines
@@ -265,7 +269,8 @@ def _step_md(step: Step, indent: str, shown: set[int]) -> list[str]:
         return [head + " (explained above)"]
     shown.add(step.firing.step)
     inner = indent + "  "
-    lines = [head, f"{inner}*Why:* {_md(step.rule.rationale)} *Source:* {_md(step.rule.source)}"]
+    lines = [head, f"{inner}*Why:* {_md(step.rule.rationale)} *Source:* {_md(step.rule.source)}"
+             + (f" *Evidence:* {_md(step.rule.evidence)}" if step.rule.evidence else "")]
     for condition in step.conditions:
         used = f" (case answer: {_code(_values(condition.answers))})" if condition.answers else ""
         lines.append(f"{inner}- {condition.truth.value}: {_md(condition.text)}{used}")
@@ -285,7 +290,8 @@ def _why_not_md(why: WhyNot) -> list[str]:
     for check in why.rules:
         status = "fired" if check.fired else f"did not fire (conditions {check.truth.value})"
         lines.append(f"- {_code(check.rule.id)} {_md(check.rule.title)}: **{status}**. "
-                     f"*Why:* {_md(check.rule.rationale)} *Source:* {_md(check.rule.source)}")
+                     f"*Why:* {_md(check.rule.rationale)} *Source:* {_md(check.rule.source)}"
+                     + (f" *Evidence:* {_md(check.rule.evidence)}" if check.rule.evidence else ""))
         for condition in check.conditions:
             lines += _check_md(condition, "  ")
     return lines

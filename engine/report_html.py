@@ -248,7 +248,9 @@ def _step_html(step: Step, shown: set[int]) -> str:
     shown.add(step.firing.step)
     parts = [f'<li id="derivation-step-{step.firing.step}">{head}',
              f'<p class="why">Why: {_e(step.rule.rationale)}</p>',
-             f'<p class="source">Source: {_e(step.rule.source)}</p><ul>']
+             f'<p class="source">Source: {_e(step.rule.source)}</p>'
+             + (f'<p class="evidence">Evidence: {_e(step.rule.evidence)}</p>' if step.rule.evidence else "")
+             + "<ul>"]
     for condition in step.conditions:
         used = "".join(f' <span class="answer-used">case answer: {_e(k)} = {_e(v)}</span>'
                        for k, v in condition.answers.items())
@@ -272,7 +274,9 @@ def _why_not_html(why: WhyNot) -> str:
         status = "fired" if check.fired else f"did not fire (conditions {check.truth.value})"
         out.append(f'<div class="card why-not-rule"><h3><code>{_e(check.rule.id)}</code> {_e(check.rule.title)}: '
                    f"{_e(status)}</h3><p class=\"why\">Why: {_e(check.rule.rationale)}</p>"
-                   f'<p class="source">Source: {_e(check.rule.source)}</p><ul class="tree">'
+                   f'<p class="source">Source: {_e(check.rule.source)}</p>'
+                   + (f'<p class="evidence">Evidence: {_e(check.rule.evidence)}</p>' if check.rule.evidence else "")
+                   + '<ul class="tree">'
                    + "".join(_check_html(c) for c in check.conditions) + "</ul></div>")
     return "\n".join(out)
 

@@ -67,6 +67,7 @@ def rule_entry(kb: KnowledgeBase, rule: RuleSpec, phases: Mapping[int, Phase]) -
         "rationale": rule.rationale,
         "source": rule.source,
         "sources": expanded_sources(kb, rule.source),
+        "evidence": rule.evidence,
         "when": [condition.describe(kb.labels) for condition in rule.when],
         "then": [action.describe(kb.labels) for action in rule.then],
     }

@@ -383,7 +383,7 @@ def test_json_document_has_stable_keys_and_holds_the_contract_result():
     assert [w["target"] for w in document["why_not"]] == ["responder=flexion"]
     how = {h["target"]: h for h in document["how"]}
     step = how["responder=mixed"]["derivation"][0]
-    assert list(step) == ["step", "rule", "title", "rationale", "source", "concluded", "conditions", "counted"]
+    assert list(step) == ["step", "rule", "title", "rationale", "source", "evidence", "concluded", "conditions", "counted"]
 
 
 def test_json_document_does_not_depend_on_field_order():

@@ -1,0 +1,126 @@
+"""Unknown is not no, derived from the rulebook: an unanswered question is warned about
+exactly when a red flag more pressing than the result's urgency could still depend on it.
+
+Both directions are checked against the real engine, not against the search that
+produced the warnings: every warning comes with a witness (answers to other unanswered
+questions under which answering this one fires the flag's rule, and leaving it unknown
+does not), which is screened; and for questions *not* warned about, random completions
+of the case never let the question's answer raise such a flag.
+"""
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings, strategies as st
+
+import engine
+from engine.conditions import among
+from engine.interview import question_plan
+from knowledge.facts import RedFlag
+from knowledge.red_flags import URGENCY_LEVELS
+from tests.conftest import KB
+from tests.properties.test_safety_invariants import screened_cases
+
+PLAN = question_plan(KB)
+
+
+def _answers(raw: dict) -> dict:
+    return dict(KB.vocabulary.validate(raw).answers)
+
+
+def _pressing_rules(urgency: str) -> set[str]:
+    """The red-flag rules whose flag is more pressing than ``urgency``."""
+    levels = URGENCY_LEVELS[:URGENCY_LEVELS.index(urgency)]
+    return {r.id for r in KB.rules_concluding(RedFlag, {"urgency": among(*levels)})} if levels else set()
+
+
+@given(screened_cases())
+def test_every_warned_question_has_a_witness_the_engine_confirms(raw):
+    result = engine.screen(raw)
+    answers = _answers(raw)
+    pressing = _pressing_rules(result["urgency"])
+    for entry in result["open_questions"]:
+        name = entry["field"]
+        assert name not in answers
+        for raised in entry["could_raise"]:
+            assert URGENCY_LEVELS.index(raised["urgency"]) < URGENCY_LEVELS.index(result["urgency"])
+            for rule_id in raised["rules"]:
+                assert rule_id in pressing
+                completion, value = PLAN.raising_witness(KB.rule(rule_id), name, answers)
+                assert value is not None, f"{rule_id}/{name}: warned without a witness"
+                base = {**answers, **completion}
+                assert rule_id not in engine.screen(base)["fired_rules"]
+                assert rule_id in engine.screen({**base, name: value})["fired_rules"]
+
+
+def _values(spec) -> list:
+    """The planner's representative answers that are valid answers (not "unknown")."""
+    values = []
+    for value in PLAN.representatives[spec.name]:
+        if isinstance(value, (str, int, float)):
+            try:
+                values.append(spec.kind.parse(value))
+            except Exception:  # a midpoint such as 42.5 years for a whole-number field
+                continue
+    return values
+
+
+def _random_answer(spec, rng: random.Random):
+    values = _values(spec)
+    if "yes" in values and rng.random() < 0.5:
+        return "yes"  # the warning signs that raise flags are "yes" answers
+    return rng.choice(values)
+
+
+@settings(max_examples=80)
+@given(screened_cases(), st.randoms(use_true_random=False))
+def test_a_question_not_warned_about_never_raises_a_more_pressing_flag(raw, rng):
+    result = engine.screen(raw)
+    answers = _answers(raw)
+    pressing = _pressing_rules(result["urgency"])
+    warned = {entry["field"] for entry in result["open_questions"]}
+    open_specs = [s for s in KB.vocabulary.answer_fields() if s.name not in answers]
+    quiet = [s for s in open_specs if s.name not in warned]
+    for spec in rng.sample(quiet, min(6, len(quiet))):
+        for _ in range(4):
+            completion = {s.name: _random_answer(s, rng) for s in open_specs
+                          if s is not spec and rng.random() < 0.6}
+            base = {**answers, **completion}
+            if not KB.vocabulary.consistent(base):
+                continue
+            before = pressing & set(engine.screen(base)["fired_rules"])
+            for value in _values(spec):
+                trial = {**base, spec.name: value}
+                if not KB.vocabulary.consistent(trial):
+                    continue
+                after = pressing & set(engine.screen(trial)["fired_rules"])
+                assert after <= before, f"{spec.name}={value!r} raised {sorted(after - before)}"
+
+
+@given(screened_cases())
+def test_an_emergency_result_says_nothing_about_what_is_not_ruled_out(raw):
+    result = engine.screen(raw)
+    if result["urgency"] == "emergency":
+        assert result["open_questions"] == []
+        assert not any(w.startswith("Not answered") or "Age was not given" in w
+                       for w in result["warnings"])
+
+
+@given(screened_cases())
+def test_open_questions_are_ordered_most_pressing_first_then_in_question_order(raw):
+    entries = engine.screen(raw)["open_questions"]
+    order = list(KB.vocabulary.fields)
+    keys = [(URGENCY_LEVELS.index(e["urgency"]), order.index(e["field"])) for e in entries]
+    assert keys == sorted(keys)
+    warnings = engine.screen(raw)["warnings"]
+    assert [w.split(",")[0] for w in warnings[:len(entries)]] == [
+        f"Not answered: {e['field']}" for e in entries]
+
+
+def test_a_case_with_every_warning_sign_answered_no_has_no_open_questions():
+    calm = {spec.name: "no" for spec in KB.vocabulary.answer_fields()
+            if spec.group == "red_flags" and spec.kind.values == ("yes", "no")
+            and spec.premise is None}
+    calm.update({"leg_pain": "none", "age": 40, "onset": "gradual", "injury_at_onset": "no"})
+    result = engine.screen(calm)
+    assert result["urgency"] == "routine" and result["open_questions"] == []
