@@ -44,7 +44,13 @@ def synthetic_rows(count: int, seed: int) -> Iterator[tuple[int, dict]]:
             if rng.random() < BLANK_SHARE:
                 raw[spec.name] = ""
             elif isinstance(kind, Choice):
-                raw[spec.name] = rng.choice(kind.values)
+                value = rng.choice(kind.values)
+                # a real case never contradicts itself: an answer presuming a premise the
+                # answers so far deny is left blank (premises come before their questions)
+                premise = spec.premise
+                denied = (premise is not None and value in premise.presumed_by
+                          and premise.denied({k: v for k, v in raw.items() if v != ""}))
+                raw[spec.name] = "" if denied else value
             elif isinstance(kind, Number):
                 raw[spec.name] = str(rng.randint(int(kind.minimum), int(kind.maximum)))
         yield number, raw

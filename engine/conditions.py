@@ -117,6 +117,7 @@ class _Leaf(AnswerCondition):
 _COMPARISONS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
     "==": (operator.eq, "is"),
     ">=": (operator.ge, "is at least"),
+    ">": (operator.gt, "is more than"),
     "<": (operator.lt, "is below"),
 }
 
@@ -395,6 +396,10 @@ def answer(field: str, value: Any) -> Answer:
 
 def at_least_value(field: str, value: float) -> Answer:
     return Answer(field, value, ">=")
+
+
+def above_value(field: str, value: float) -> Answer:
+    return Answer(field, value, ">")
 
 
 def below_value(field: str, value: float) -> Answer:

@@ -331,8 +331,8 @@ class Vocabulary:
                 given = ", ".join(f"{name} is {value!r}" for name, value in denied_by.items())
                 problems.append(Problem(
                     spec.name, answers[spec.name],
-                    f"no {answers[spec.name]!r} while {given} (the question is asked only "
-                    f"when {premise.wording})",
+                    f"an answer other than {answers[spec.name]!r} while {given} (the question "
+                    f"is asked only when {premise.wording})",
                     conflicts_with=denied_by))
         return problems
 

@@ -20,11 +20,18 @@ SOURCES = {s.key: s for s in (
            "fracture in patients with low back pain: systematic review. BMJ 2013;347:f7095 "
            "(post-test probabilities of single red flags).",
            "https://doi.org/10.1136/bmj.f7095"),
+    Source("henschke_2009",
+           "Henschke N, Maher CG, Refshauge KM, et al. Prevalence of and screening for serious "
+           "spinal pathology in patients presenting to primary care settings with acute low back "
+           "pain. Arthritis Rheum 2009;60(10):3072-3080 (fracture red flags: age over 70, "
+           "significant trauma, prolonged corticosteroid use, female sex).",
+           "https://doi.org/10.1002/art.24853"),
     Source("girft_ces_2023",
            "GIRFT / NHS England with the UK Spine Societies Board, National suspected cauda "
-           "equina syndrome pathway (2023): same-day emergency assessment and MRI for new or "
-           "worsening bilateral leg symptoms, saddle, bladder, bowel or sexual changes; "
-           "safety-netting for stable symptoms.",
+           "equina syndrome pathway (2023): emergency assessment and MRI for new or "
+           "deteriorating saddle, bladder, bowel or sexual symptoms or a progressive deficit in "
+           "both legs; bilateral radicular symptoms as a warning sign; safety-netting for the "
+           "rest.",
            "https://gettingitrightfirsttime.co.uk/"),
     Source("nice_ng234",
            "NICE guideline NG234, Spinal metastases and metastatic spinal cord compression (2023): "

@@ -42,10 +42,12 @@ LEG_PAIN = Choice(
 
 COURSE = Choice(
     name="course",
-    values=("new_or_worsening", "stable"),
+    values=("new_or_worsening", "slowly_worsening", "stable"),
     spellings={"new_or_worsening": "new_or_worsening", "new or worsening": "new_or_worsening",
                "new": "new_or_worsening", "worsening": "new_or_worsening",
                "getting worse": "new_or_worsening",
+               "slowly_worsening": "slowly_worsening", "slowly worsening": "slowly_worsening",
+               "slowly": "slowly_worsening",
                "stable": "stable", "long_standing": "stable", "long-standing": "stable",
                "long standing": "stable", "unchanged": "stable"},
 )
@@ -64,7 +66,9 @@ LEG_SYMPTOMS = Premise(
     COURSE.values,
     "there are leg symptoms (leg_pain is one_leg or both_legs, or leg_numbness_or_tingling "
     "or leg_weakness is yes)")
-CANCER = Premise(answer("history_of_cancer", "yes"), YES_NO.values, "history_of_cancer is yes")
+# "No, it was not only a skin cancer" presumes a cancer too, but people who count a basal
+# cell carcinoma as no cancer at all answer that way as well: only "yes" is refused.
+CANCER = Premise(answer("history_of_cancer", "yes"), ("yes",), "history_of_cancer is yes")
 
 # Plausibility bounds (contract, section 1).
 OLDEST_AGE = 120            # no verified human lifespan exceeds it
@@ -104,13 +108,14 @@ FIELDS = (
             "New since the back pain began: hesitancy, retention, leaking, or not feeling the need to go.",
             "red_flags"),
     _yes_no("sexual_dysfunction", "new loss of sexual function or of feeling in the genitals",
-            "Since the back pain began, has sexual function or feeling in the genitals changed?",
-            "For example numbness during sex, or new trouble with erection or ejaculation. "
-            "Ask privately; it is a warning sign even when nothing else has changed.",
-            "red_flags"),
+            "Since the back pain began, is there new numbness of the genitals or during sex, or a "
+            "new loss of erection or ejaculation?",
+            "Not lower desire, and not avoiding sex because it hurts. Ask privately; some "
+            "medicines for pain can also cause it.", "red_flags"),
     FieldSpec("leg_pain", LEG_PAIN, "pain travelling into the leg(s)",
               "Does the pain travel into a leg? (none, one_leg, both_legs)",
-              "Pain that spreads from the back into the buttock, thigh or below.", "red_flags"),
+              "Pain that spreads from the back into the thigh or below; pain only in the buttock "
+              "is asked separately.", "red_flags"),
     _yes_no("leg_numbness_or_tingling", "pins and needles or numbness in a leg",
             "Are there pins and needles or numbness in a leg?", "Anywhere in the leg or foot.",
             "red_flags"),
@@ -126,10 +131,11 @@ FIELDS = (
             "red_flags", premise=LEG_NERVE_SYMPTOMS),
     FieldSpec("leg_symptoms_course", COURSE,
               "whether the leg symptoms are new or getting worse, or long-standing and unchanged",
-              "Are the leg symptoms new or getting worse, or have they been the same for a long "
-              "time? (new_or_worsening, stable)",
-              "Only if there is leg pain, numbness or weakness. New: began in recent days or "
-              "weeks. Stable: months without change.", "red_flags", premise=LEG_SYMPTOMS),
+              "Are the leg symptoms new or getting worse quickly, slowly changing over months, or "
+              "unchanged? (new_or_worsening, slowly_worsening, stable)",
+              "Only if there is leg pain, numbness or weakness. new_or_worsening: began in the "
+              "last two weeks, or worse over days. slowly_worsening: gradually worse over months. "
+              "stable: unchanged for months.", "red_flags", premise=LEG_SYMPTOMS),
     _yes_no("significant_trauma", "major trauma such as a fall from height or a road accident",
             "Did the pain start after a major injury, such as a fall from a height or a road accident?",
             "A big force, not an everyday twist or lift.", "red_flags"),
@@ -160,8 +166,8 @@ FIELDS = (
             "Has this person been told they have osteoporosis (thin bones)?",
             "A diagnosis from a bone scan or a doctor.", "red_flags"),
     _yes_no("long_term_steroids", "long-term oral corticosteroid use",
-            "Has the person taken steroid tablets (such as prednisolone) for months?",
-            "Tablets over a long time, not inhalers or creams.", "red_flags"),
+            "Has the person taken steroid tablets (such as prednisolone) for three months or more?",
+            "Tablets, now or in the past year, not inhalers or creams.", "red_flags"),
     # The pain pattern.
     _effect("sitting", "what sitting does to the pain", "What does sitting do to the pain?",
             "Answer worse, better or no_change."),
@@ -248,7 +254,8 @@ WORDING = {
     "leg_weakness_progressive": "the leg weakness is getting worse",
     "sexual_dysfunction": "sexual function or genital feeling has newly changed",
     "nerve_symptoms_both_legs": "the numbness, tingling or weakness is in both legs",
-    "leg_symptoms_course": {"new_or_worsening": "the leg symptoms are new or getting worse",
+    "leg_symptoms_course": {"new_or_worsening": "the leg symptoms are new or getting worse quickly",
+                            "slowly_worsening": "the leg symptoms are slowly changing over months",
                             "stable": "the leg symptoms are long-standing and unchanged"},
     "cancer_non_melanoma_skin_only": "the only cancer was a non-melanoma skin cancer",
     "thoracic_pain": "there is pain in the middle or upper back",

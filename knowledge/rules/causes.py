@@ -18,10 +18,11 @@ Decided openly (each also stated in the rule's rationale):
 - Age thresholds: spinal stenosis from STENOSIS_MIN_AGE (STENOSIS_OLDER_AGE when the
   relief from sitting is not known); ankylosing spondylitis below AXIAL_SPA_MAX_AGE on
   both routes (the ASAS route also counts "under ASAS_IBP_MAX_AGE" as one of its five
-  features); arthritis from ARTHRITIS_MIN_AGE, a threshold no guideline sets for the spine.  The current age stands in for the age
-  at onset, which the contract does not ask.  Morning stiffness of
-  INFLAMMATORY_STIFFNESS_MINUTES or more points to inflammation, less to wear, so the
-  stiffness answer never supports both arthritis and ankylosing spondylitis.
+  features); arthritis from ARTHRITIS_MIN_AGE, a threshold no guideline sets for the
+  spine.  The current age stands in for the age at onset, which the contract does not
+  ask.  Morning stiffness of more than INFLAMMATORY_STIFFNESS_MINUTES points to
+  inflammation, less than that to wear, so the stiffness answer never supports both
+  arthritis and ankylosing spondylitis.
 - Fibromyalgia and ankylosing spondylitis ask for pain lasting CHRONIC_WEEKS, because
   the criteria they rest on (ACR 2016, ASAS, Berlin) are written for pain of three
   months or more.
@@ -270,8 +271,8 @@ RULES = [
            "Possible ankylosing spondylitis: long morning stiffness under 45, eased by exercise, not rest",
            "ankylosing_spondylitis",
            BERLIN_INFLAMMATORY_BACK_PAIN,
-           f"Inflamed spinal joints stiffen overnight for {INFLAMMATORY_STIFFNESS_MINUTES} "
-           "minutes or more, loosen with activity and do not settle with rest, the reverse "
+           f"Inflamed spinal joints stiffen overnight for more than {INFLAMMATORY_STIFFNESS_MINUTES} "
+           "minutes, loosen with activity and do not settle with rest, the reverse "
            f"of a mechanical back. The condition starts before {AXIAL_SPA_MAX_AGE}, so the "
            "pattern counts only in a person younger than that, and only in pain that has "
            "lasted three months, the setting these criteria were built for.",

@@ -5,7 +5,7 @@ The ASAS and Berlin features of inflammatory back pain point both to a possible 
 disease, in ``red_flags.py``).  They are written once, here, so the two can never drift
 apart.  The current age stands in for the age at onset, which the contract does not ask.
 """
-from engine.conditions import answer, at_least_of, at_least_value, below_value, one_of
+from engine.conditions import above_value, answer, at_least_of, at_least_value, below_value, one_of
 
 CHRONIC_WEEKS = 12            # three months: "chronic" in ASAS, ACR 2016 and NICE NG59
 ASAS_IBP_MAX_AGE = 40         # ASAS inflammatory back pain item: onset before 40
@@ -27,11 +27,11 @@ ASAS_INFLAMMATORY_BACK_PAIN = [
                 answer("night_pain", "yes")),
 ]
 
-# Berlin (Rudwaleit 2006): long morning stiffness with pain eased by exercise, not by
-# rest, in chronic back pain that began before 45.
+# Berlin (Rudwaleit 2006): morning stiffness of more than half an hour with pain eased by
+# exercise, not by rest, in chronic back pain that began before 45.
 BERLIN_INFLAMMATORY_BACK_PAIN = [
     at_least_value("duration_weeks", CHRONIC_WEEKS),
     below_value("age", AXIAL_SPA_MAX_AGE),
-    at_least_value("morning_stiffness_minutes", INFLAMMATORY_STIFFNESS_MINUTES),
+    above_value("morning_stiffness_minutes", INFLAMMATORY_STIFFNESS_MINUTES),
     answer("exercise", "better"), NOT_BETTER_WITH_REST,
 ]

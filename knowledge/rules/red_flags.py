@@ -9,32 +9,32 @@ probabilities from Downie 2013) and says so plainly where only consensus support
 
 Decided openly in knowledge base 2.0 (each decision is also in the rule's rationale):
 
-- Cauda equina: saddle numbness, a new bladder or bowel change, or a new change in sexual
-  function, each alone, is an emergency.  Symptoms in both legs are an emergency when they
-  are *new or getting worse* (GIRFT / UK Spine Societies Board); long-standing, stable
-  ones are not.  Pain in both legs with numbness, tingling or weakness, or nerve symptoms
-  in both legs, is urgent, except that pain in both legs with a one-sided nerve symptom
-  known to be long-standing and stable (the everyday picture of spinal stenosis) raises
-  no flag.  Pain in both legs alone raises no flag; when its course was not asked, the
-  result says an emergency has not been ruled out.
+- Cauda equina: saddle numbness or a new bladder or bowel change, each alone, is an
+  emergency; a new sexual change is urgent alone and an emergency with symptoms in both
+  legs.  Numbness, tingling or weakness in both legs is an emergency unless the answers
+  say it is long-standing; nerve-root pain in both legs is an emergency when new or
+  quickly worsening (GIRFT / UK Spine Societies Board).  Long-standing symptoms in both
+  legs are urgent only with weakness in both legs, or (for pain) when the course was not
+  given; the everyday picture of spinal stenosis raises no flag and keeps the safety-net.
 - Progressive weakness is urgent; with symptoms in both legs it is an emergency.
 - Malignancy: a history of cancer is urgent, unless the only cancer was a non-melanoma
   skin cancer, which almost never spreads to the spine.  A history of cancer with any
   sign of cord or cauda equina compression is an emergency (NICE NG234: immediate
-  contact, MRI within 24 hours): weakness, numbness or tingling, symptoms in both legs,
-  saddle, bladder, bowel or sexual change.  Unexplained weight loss is urgent.  Night pain at 50 or
-  over counts only with pain in the middle or upper back: on its own it predicts little.
+  contact, MRI within 24 hours): weakness, numbness or tingling, nerve-root pain below
+  the knee, symptoms in both legs (unless long-standing), saddle, bladder, bowel or
+  sexual change.  Unexplained weight loss is urgent; so is pain in the middle or upper
+  back at 50 or over.  Night pain is no longer a malignancy sign: alone it predicts little.
 - Infection: fever is urgent.  Fever with immunosuppression, long-term steroids or
   injecting drug use, or fever with leg weakness, is an emergency.  Immunosuppression,
   long-term steroids or injecting drug use with unremitting night pain is urgent even
   without fever, since many spinal infections present without one.
 - Fracture: major trauma is an emergency.  A minor injury in fragile bone (osteoporosis,
-  long-term steroids, age 65 or over) is urgent; so is a sudden onset without any injury
-  in fragile bone or at 70 or over.
+  long-term steroids, age 70 or over) is urgent; so is a sudden onset in fragile bone or
+  at 70 or over.
 - Inflammatory disease: routine rheumatology referral, by the ASAS inflammatory back pain
   criteria (4 of 5, under 45) or the Berlin pair.  Exercise advice stays.
 """
-from engine.conditions import all_of_these, answer, any_of, at_least_value, unless
+from engine.conditions import all_of_these, answer, any_of, at_least_value, one_of, unless
 from engine.rulebook import conclude
 from knowledge.facts import RedFlag
 from knowledge.rules.criteria import (
@@ -45,9 +45,8 @@ from knowledge.rules.phases import FINDINGS, rule
 
 TOPIC = "safety"
 
-FRAGILE_BONE_AGE = 65        # minor injury: Finucane 2020 names older age with trivial trauma
-SPONTANEOUS_FRACTURE_AGE = 70  # no injury at all: the higher age at which fracture risk climbs
-MALIGNANCY_AGE = 50          # age from which night and thoracic pain count towards malignancy
+FRACTURE_AGE = 70            # Henschke 2009's older-age fracture flag (age over 70)
+MALIGNANCY_AGE = 50          # age from which thoracic pain counts towards malignancy
 
 
 def _flag(id, title, condition, urgency, flag, when, rationale, source, evidence):
@@ -61,6 +60,11 @@ INFECTION_RISK = (answer("immunosuppressed", "yes"), answer("iv_drug_use", "yes"
                   answer("long_term_steroids", "yes"))
 BILATERAL_SYMPTOMS = any_of(answer("leg_pain", "both_legs"), answer("nerve_symptoms_both_legs", "yes"))
 LEG_NERVE_SYMPTOM = any_of(answer("leg_numbness_or_tingling", "yes"), answer("leg_weakness", "yes"))
+# Leg symptoms known to be long-standing: unchanged, or only slowly changing, for months.
+NOT_ACUTE = one_of("leg_symptoms_course", "stable", "slowly_worsening")
+# Leg pain the answers place above the knee, with no nerve symptom (referred, not radicular).
+ABOVE_KNEE_ONLY = all_of_these(answer("pain_below_knee", "no"), answer("leg_numbness_or_tingling", "no"),
+                               answer("leg_weakness", "no"))
 # A cancer history counts unless the answers say it was only a non-melanoma skin cancer.
 CANCER_HISTORY = (answer("history_of_cancer", "yes"),
                   unless(answer("cancer_non_melanoma_skin_only", "yes")))
@@ -74,10 +78,10 @@ RULES = [
     _flag("R-FLAG-CES-SADDLE-NUMBNESS", "Suspected cauda equina: saddle numbness",
           "cauda_equina", "emergency", "saddle_numbness",
           [answer("saddle_numbness", "yes")],
-          "Altered feeling where a saddle would touch is one of the earliest signs that the "
-          "nerve roots to the bladder and bowel are being squeezed. On its own, with back "
-          "pain, it calls for same-day examination and an MRI scan: waiting for other "
-          "symptoms risks permanent loss of function.",
+          "Altered feeling where a saddle would touch suggests that the sacral nerve roots, "
+          "which also serve the bladder and bowel, are being squeezed. With back pain it "
+          "calls for same-day examination and an MRI scan: waiting for other symptoms risks "
+          "permanent loss of function.",
           "[girft_ces_2023]; [nhs_back_pain] 999 or A&E; [finucane_2020] cauda equina",
           CES_CONSENSUS),
     _flag("R-FLAG-CES-BLADDER-BOWEL", "Suspected cauda equina: new bladder or bowel change",
@@ -89,55 +93,94 @@ RULES = [
           "much less likely.",
           "[girft_ces_2023]; [nhs_back_pain] 999 or A&E; [finucane_2020] cauda equina",
           CES_CONSENSUS),
-    _flag("R-FLAG-CES-SEXUAL-DYSFUNCTION", "Suspected cauda equina: new change in sexual function",
-          "cauda_equina", "emergency", "sexual_dysfunction",
+    _flag("R-FLAG-CES-SEXUAL-DYSFUNCTION-WITH-OTHER-SIGNS",
+          "Suspected cauda equina: new sexual change with symptoms in both legs",
+          "cauda_equina", "emergency", "sexual_dysfunction_with_bilateral_symptoms",
+          [answer("sexual_dysfunction", "yes"), BILATERAL_SYMPTOMS],
+          "A new loss of genital feeling or sexual function together with symptoms in both "
+          "legs points to the sacral roots and more than one root at once: same-day "
+          "assessment and MRI. (Saddle numbness or a bladder or bowel change makes it an "
+          "emergency by the rules above.)",
+          "[girft_ces_2023] sexual dysfunction with other features; [finucane_2020] cauda equina",
+          CES_CONSENSUS),
+    _flag("R-FLAG-CES-SEXUAL-DYSFUNCTION", "Cauda equina risk: new change in sexual function",
+          "cauda_equina", "urgent", "sexual_dysfunction",
           [answer("sexual_dysfunction", "yes")],
-          "The sacral roots that serve the bladder also serve the genitals, so numbness there "
-          "or a new loss of sexual function with back pain can be the first sign of their "
-          "compression. It is often not volunteered and must be asked; on its own it calls "
-          "for the same same-day assessment as saddle numbness.",
-          "[girft_ces_2023] sexual dysfunction; [finucane_2020] cauda equina",
+          "The sacral roots that serve the bladder also serve the genitals, so a new loss of "
+          "genital feeling or sexual function with back pain deserves a doctor's examination. "
+          "Decided openly: urgent, not an emergency, when it is the only other feature, as "
+          "the national pathway judges that picture unlikely to be cauda equina syndrome; "
+          "medicines for pain, and pain itself, are commoner causes.",
+          "[girft_ces_2023] sexual dysfunction as the only feature; [project] escalation",
+          "Consensus (GIRFT 2023): as the only feature it seldom means cauda equina syndrome."),
+    _flag("R-FLAG-CES-NERVE-SYMPTOMS-BOTH-LEGS",
+          "Suspected cauda equina: numbness, tingling or weakness in both legs, not known to be stable",
+          "cauda_equina", "emergency", "nerve_symptoms_both_legs",
+          [answer("nerve_symptoms_both_legs", "yes"), unless(NOT_ACUTE)],
+          "Altered feeling or strength on both sides suggests several nerve roots or the "
+          "central canal are involved. Unless the answers say it has been unchanged, or only "
+          "slowly changing, for months, a developing central compression must be ruled out the "
+          "same day. Decided openly: an unanswered course does not lower the urgency.",
+          "[girft_ces_2023] neurological deficit in both legs; [finucane_2020] cauda equina",
           CES_CONSENSUS),
     _flag("R-FLAG-CES-BILATERAL-NEW-OR-WORSENING",
-          "Suspected cauda equina: new or worsening symptoms in both legs",
+          "Suspected cauda equina: new or quickly worsening nerve-root pain in both legs",
           "cauda_equina", "emergency", "new_or_worsening_symptoms_both_legs",
-          [BILATERAL_SYMPTOMS, answer("leg_symptoms_course", "new_or_worsening")],
-          "Symptoms in both legs mean more than one nerve root is affected, which a disc bulge "
-          "to one side does not explain. When they are new or getting worse, a large central "
-          "compression may be developing and must be ruled out the same day. Decided openly: "
-          "the emergency is keyed to the course, as the national pathway does; long-standing "
-          "unchanged symptoms in both legs are handled by the urgent rules below.",
-          "[girft_ces_2023] new or progressive bilateral symptoms; [nhs_back_pain] 999 or A&E "
+          [answer("leg_pain", "both_legs"), answer("leg_symptoms_course", "new_or_worsening"),
+           unless(ABOVE_KNEE_ONLY)],
+          "Nerve-root pain in both legs that began in the last two weeks or is getting worse "
+          "quickly may mean a large central disc is compressing the cauda equina; it needs "
+          "same-day assessment. Decided openly: pain that the answers place above the knee "
+          "with no numbness, tingling or weakness (for example a strained back referring "
+          "into both buttocks and thighs) is not counted, and a slowly changing course is "
+          "not an emergency.",
+          "[girft_ces_2023] new bilateral radicular symptoms; [nhs_back_pain] 999 or A&E "
           "(both legs); [finucane_2020]",
           CES_CONSENSUS),
     _flag("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",
           "Cauda equina risk: pain in both legs with numbness, tingling or weakness",
           "cauda_equina", "urgent", "bilateral_leg_nerve_symptoms",
           [answer("leg_pain", "both_legs"), LEG_NERVE_SYMPTOM,
-           unless(all_of_these(answer("leg_symptoms_course", "stable"),
-                               answer("nerve_symptoms_both_legs", "no")))],
+           unless(all_of_these(NOT_ACUTE, any_of(answer("nerve_symptoms_both_legs", "no"),
+                                                 answer("leg_weakness", "no"))))],
           "Pain in both legs together with numbness, tingling or weakness needs a doctor to "
-          "examine the nerves of both legs within days, and the person must know to go to an "
-          "emergency department at once if the picture changes. Decided openly: urgent, not "
-          "an emergency, unless the symptoms are new or getting worse (the rule above); and "
-          "no flag when the answers say the symptoms are long-standing and stable and the "
-          "nerve symptom is in one leg only, which is the usual picture of spinal stenosis.",
+          "examine the nerves of both legs within a day or two, and the person must know to "
+          "go to an emergency department at once if the picture changes. Decided openly: no "
+          "flag when the answers say the symptoms are long-standing (stable or slowly "
+          "changing) and there is no weakness in both legs (the nerve symptom is in one leg, "
+          "or it is tingling or numbness without weakness): the usual picture of spinal "
+          "stenosis, for which the routine advice carries the safety-net.",
           "[girft_ces_2023] safety-netting; [nice_cks_sciatica]; [project] escalation",
           "Consensus (GIRFT 2023); no accuracy figure for this combination."),
-    _flag("R-FLAG-CES-NERVE-SYMPTOMS-BOTH-LEGS",
-          "Cauda equina risk: numbness, tingling or weakness in both legs",
-          "cauda_equina", "urgent", "nerve_symptoms_both_legs",
-          [answer("nerve_symptoms_both_legs", "yes")],
-          "Altered feeling or strength on both sides points to several nerve roots or to the "
-          "central canal. Even when long-standing it should be examined within days; if it is "
-          "new or getting worse the rule above makes it an emergency.",
+    _flag("R-FLAG-CES-BILATERAL-WEAKNESS",
+          "Cauda equina risk: weakness with nerve symptoms in both legs, long-standing",
+          "cauda_equina", "urgent", "weakness_with_nerve_symptoms_both_legs",
+          [answer("nerve_symptoms_both_legs", "yes"), answer("leg_weakness", "yes")],
+          "Weakness with altered feeling in both legs, even when it has been there for months, "
+          "should be examined by a doctor within a day or two; when it is new or worsening "
+          "the rule above makes it an emergency. Decided openly: long-standing tingling or "
+          "numbness in both legs without weakness, common in spinal stenosis, raises no flag, "
+          "with the usual advice to go to an emergency department if it changes.",
           "[girft_ces_2023]; [finucane_2020] cauda equina; [project] escalation",
           "Consensus (GIRFT 2023; Finucane 2020); no accuracy figure."),
+    _flag("R-FLAG-CES-BILATERAL-NERVE-ROOT-PAIN",
+          "Cauda equina risk: possible nerve-root pain in both legs, not known to be long-standing",
+          "cauda_equina", "urgent", "bilateral_nerve_root_pain",
+          [answer("leg_pain", "both_legs"), unless(NOT_ACUTE), unless(ABOVE_KNEE_ONLY)],
+          "Pain in both legs that may be nerve-root pain, and is not known to be long-standing, "
+          "needs a doctor's assessment within a day or two to ask what the screen could not; "
+          "when its course was not given, the result names that question, whose answer could "
+          "make it an emergency. Decided openly: no flag when the answers say it is "
+          "long-standing (stable or slowly changing), or that it stays above the knee without "
+          "nerve symptoms.",
+          "[girft_ces_2023] safety-netting; [project] unknown is not no",
+          "Consensus (GIRFT 2023); no accuracy figure."),
     # Progressive neurological deficit.
     _flag("R-FLAG-NEURO-PROGRESSIVE-WEAKNESS", "Progressive deficit: leg weakness getting worse",
           "progressive_neurological_deficit", "urgent", "progressive_leg_weakness",
           [answer("leg_weakness_progressive", "yes")],
-          "A weak leg that is getting weaker shows a nerve root losing function; it needs a "
+          "A weak leg that is getting weaker suggests a nerve losing function (most often a "
+          "root, occasionally the cord or a nerve in the leg); it needs a "
           "doctor's examination within a day or two, not a trial of exercises. The answer "
           "'getting worse' is enough on its own (it is asked only when there is weakness). "
           "Stable weakness, without worsening, is not flagged here.",
@@ -150,27 +193,30 @@ RULES = [
           "Worsening weakness together with symptoms in both legs points to compression of "
           "several roots at once, the picture of evolving cauda equina syndrome; it needs "
           "same-day assessment.",
-          "[nhs_back_pain] 999 or A&E (weakness in both legs getting worse); "
-          "[girft_ces_2023]; [finucane_2020]",
+          "[nhs_back_pain] 999 or A&E (symptoms in both legs); [girft_ces_2023] progressive "
+          "deficit; [finucane_2020]",
           CES_CONSENSUS),
     # Malignancy.
     _flag("R-FLAG-MALIGNANCY-CORD-COMPRESSION",
           "Suspected spinal cord or cauda equina compression in a person with cancer",
           "malignancy", "emergency", "cancer_with_neurological_symptoms",
           [*CANCER_HISTORY,
-           any_of(answer("leg_weakness", "yes"), answer("leg_weakness_progressive", "yes"),
-                  answer("leg_numbness_or_tingling", "yes"),
-                  BILATERAL_SYMPTOMS, answer("saddle_numbness", "yes"),
-                  answer("bladder_or_bowel_change", "yes"), answer("sexual_dysfunction", "yes"))],
+           any_of(answer("saddle_numbness", "yes"), answer("bladder_or_bowel_change", "yes"),
+                  answer("sexual_dysfunction", "yes"), answer("leg_weakness_progressive", "yes"),
+                  all_of_these(any_of(answer("leg_weakness", "yes"),
+                                      answer("leg_numbness_or_tingling", "yes"),
+                                      answer("pain_below_knee", "yes"), BILATERAL_SYMPTOMS),
+                               unless(NOT_ACUTE)))],
           "In someone who has had cancer, back pain with leg weakness, numbness or tingling, "
           "symptoms in both legs or a change in bladder, bowel or sexual function may mean a "
           "deposit in the spine is pressing on the cord or the nerve roots. NICE asks for "
           "immediate contact with the acute oncology or spinal cord compression team and an "
           "MRI within 24 hours, because walking and continence are lost within hours to days "
-          "once compression progresses. Decided openly: any numbness or tingling counts "
-          "(NICE lists sensory loss), with or without leg pain; leg pain alone, without a "
-          "nerve symptom, stays urgent through the cancer-history rule, since a "
-          "questionnaire cannot tell nerve-root pain from pain referred from the back.",
+          "once compression progresses. Decided openly: NICE lists radicular pain, limb "
+          "weakness, sensory loss and sphincter change, so leg pain below the knee counts as "
+          "nerve-root pain here, as does any numbness or tingling; limb symptoms that the "
+          "answers say are long-standing (unchanged or slowly changing for months, such as a "
+          "chemotherapy neuropathy) do not, and stay urgent through the cancer-history rule.",
           "[nice_ng234] metastatic spinal cord compression: immediate referral; [finucane_2020]",
           "Consensus (NICE NG234): urgency set by the harm of delay; a cancer history alone "
           "raises the probability of spinal malignancy to about 33% (Downie 2013)."),
@@ -194,20 +240,19 @@ RULES = [
           "[nhs_back_pain] urgent GP or 111; [finucane_2020] malignancy; [downie_2013]",
           "Weak: Downie 2013 found it shifted the probability of spinal malignancy little on "
           "its own; kept because guidance lists it and its other causes also need a doctor."),
-    _flag("R-FLAG-MALIGNANCY-NIGHT-AND-THORACIC-PAIN",
-          f"Possible malignancy: night pain and mid or upper back pain at {MALIGNANCY_AGE} or over",
-          "malignancy", "urgent", "night_and_thoracic_pain_age_50_or_over",
-          [answer("night_pain", "yes"), answer("thoracic_pain", "yes"),
-           at_least_value("age", MALIGNANCY_AGE)],
-          f"From {MALIGNANCY_AGE}, when spinal tumours become more common, unremitting night "
-          f"pain together with pain in the thoracic spine, where metastases most often "
-          f"settle, calls for a prompt medical review. Decided openly: night pain alone at "
-          f"{MALIGNANCY_AGE} or over is not flagged any more, because it is common in "
-          f"mechanical and inflammatory back pain and on its own predicts little.",
-          "[finucane_2020] malignancy (thoracic pain, night pain, age over 50); "
-          "[nice_ng234] thoracic pain; [downie_2013]",
-          "Weak on each sign alone (Downie 2013: night pain and age over 50 barely change "
-          "the probability); the combination rests on consensus (Finucane 2020)."),
+    _flag("R-FLAG-MALIGNANCY-THORACIC-PAIN-AGE",
+          f"Possible malignancy or fracture: mid or upper back pain at {MALIGNANCY_AGE} or over",
+          "malignancy", "urgent", "thoracic_pain_age_50_or_over",
+          [answer("thoracic_pain", "yes"), at_least_value("age", MALIGNANCY_AGE)],
+          f"From {MALIGNANCY_AGE}, pain in the thoracic spine, where metastases most often "
+          f"settle and where osteoporotic fractures are common, lies outside the mechanical "
+          f"low back pattern this screen addresses and calls for a doctor's review within "
+          f"days. Decided openly: night pain is no longer a malignancy sign here, alone or in "
+          f"combination, because on its own it predicts little.",
+          "[finucane_2020] malignancy and fracture (thoracic pain, age over 50); "
+          "[nice_ng234] thoracic pain",
+          "Consensus (Finucane 2020); no accuracy figure for thoracic pain. Age over 50 "
+          "alone barely changes the probability of malignancy (Downie 2013)."),
     # Infection.
     _flag("R-FLAG-INFECTION-FEVER-RISK",
           "Possible spinal infection: fever with immunosuppression, long-term steroids or "
@@ -215,10 +260,11 @@ RULES = [
           "infection", "emergency", "fever_with_infection_risk",
           [answer("fever", "yes"), any_of(*INFECTION_RISK)],
           "Fever and back pain in someone whose immune system is weakened, by illness, by "
-          "drugs or by months of steroid tablets, or who injects drugs, is the group in which "
-          "spinal and epidural infection is found, and an abscess can damage the nerves "
-          "within hours. Decided openly: an emergency, and long-term steroids count as "
-          "immunosuppression.",
+          "drugs or by months of steroid tablets, or who injects drugs, is a group at much "
+          "higher risk of spinal and epidural infection (diabetes, recent spinal procedures "
+          "and bloodstream infections raise it too, and some people have no risk factor), and "
+          "an abscess can damage the nerves within hours. Decided openly: an emergency, and "
+          "long-term steroids count as immunosuppression.",
           "[finucane_2020] infection; [nhs_back_pain]; [project] escalation",
           "Consensus (Finucane 2020); no accuracy figure for the combination."),
     _flag("R-FLAG-INFECTION-FEVER-WEAKNESS", "Possible spinal infection: fever with leg weakness",
@@ -259,15 +305,16 @@ RULES = [
           "Downie 2013: severe trauma, post-test probability of fracture 11% (95% CI 8-16%)."),
     _flag("R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE",
           "Possible fracture: minor injury with osteoporosis, long-term steroids or age "
-          f"{FRAGILE_BONE_AGE}+",
+          f"{FRACTURE_AGE}+",
           "fracture", "urgent", "minor_injury_with_fragile_bone",
           [answer("injury_at_onset", "yes"),
-           any_of(*FRAGILE_BONE, at_least_value("age", FRAGILE_BONE_AGE))],
+           any_of(*FRAGILE_BONE, at_least_value("age", FRACTURE_AGE))],
           f"In bone weakened by osteoporosis, by months of steroid tablets or by age "
-          f"({FRAGILE_BONE_AGE} or over), a lift, a twist or a small fall can crack a "
+          f"({FRACTURE_AGE} or over), a lift, a twist or a small fall can crack a "
           f"vertebra. An X-ray or scan within days tells a fracture from a strain before "
           f"exercise loads it.",
-          "[finucane_2020] fracture (older age, osteoporosis, corticosteroid use); [downie_2013]",
+          "[finucane_2020] fracture (older age, osteoporosis, corticosteroid use); [henschke_2009]; "
+          "[downie_2013]",
           "Downie 2013: prolonged corticosteroid use, post-test probability 33% (95% CI "
           "10-67%); older age 9% (3-25%); several fracture red flags together up to 90%."),
     _flag("R-FLAG-FRACTURE-SUDDEN-ONSET-FRAGILE-BONE",
@@ -281,16 +328,17 @@ RULES = [
           "Downie 2013: prolonged corticosteroid use, post-test probability 33% (95% CI "
           "10-67%); osteoporosis itself was not measured there."),
     _flag("R-FLAG-FRACTURE-SUDDEN-ONSET-OLDER-AGE",
-          f"Possible fracture: sudden onset at {SPONTANEOUS_FRACTURE_AGE} or over, without injury",
+          f"Possible fracture: sudden onset at {FRACTURE_AGE} or over",
           "fracture", "urgent", "sudden_onset_age_70_or_over",
-          [answer("onset", "sudden"), at_least_value("age", SPONTANEOUS_FRACTURE_AGE)],
-          f"Many osteoporotic fractures of the spine happen without any fall, often in people "
-          f"who were never told their bones were thin. Decided openly: at "
-          f"{SPONTANEOUS_FRACTURE_AGE} or over a sudden onset is enough for an X-ray within "
-          f"days; below that age it needs known fragile bone or an injury (the rules above). "
-          f"Female sex also raises the risk, but the case does not record sex, and the age "
-          f"threshold is set for both.",
-          "[finucane_2020] fracture (older age, sudden onset); [downie_2013]; [project] age threshold",
+          [answer("onset", "sudden"), at_least_value("age", FRACTURE_AGE)],
+          f"Many osteoporotic fractures of the spine happen with no fall or only a trivial "
+          f"one, often in people who were never told their bones were thin. Decided openly: "
+          f"at {FRACTURE_AGE} or over a sudden onset, with or without a minor injury, is "
+          f"enough for an X-ray within days; below that age it needs known fragile bone (the "
+          f"rules above). Female sex and an earlier fragility fracture also raise the risk, "
+          f"but the case records neither, so one age threshold is set for everyone.",
+          "[finucane_2020] fracture (older age, sudden onset); [henschke_2009] age over 70; "
+          "[downie_2013]; [project] age threshold",
           "Downie 2013: older age, post-test probability of fracture 9% (95% CI 3-25%); "
           "sudden onset adds to it (Finucane 2020)."),
     # Inflammatory disease.
@@ -313,7 +361,7 @@ RULES = [
           "inflammatory_disease", "routine", "inflammatory_back_pain_berlin",
           BERLIN_INFLAMMATORY_BACK_PAIN,
           f"In someone under {AXIAL_SPA_MAX_AGE} with back pain for {CHRONIC_WEEKS} weeks or "
-          f"more, stiffness lasting half an hour or longer after waking together with pain "
+          f"more, stiffness lasting more than half an hour after waking together with pain "
           f"that eases with exercise but not with rest meets two of the four Berlin "
           f"criteria, enough to suspect axial spondyloarthritis and ask for a "
           f"rheumatology opinion.",

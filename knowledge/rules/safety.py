@@ -24,6 +24,27 @@ from knowledge.rules.phases import ASSESSMENT, DECISION, FINDINGS, GATE, rule
 TOPIC = "safety"
 ADULT_AGE = 18  # the article and the guidance behind these rules address adults
 
+# The warning-sign questions that must be answered before any exercise is suggested: each
+# can, on its own, raise an urgent or emergency flag (decided openly; see the rules).
+SCREEN_BEFORE_EXERCISE = ("saddle_numbness", "bladder_or_bowel_change", "sexual_dysfunction",
+                          "leg_pain", "significant_trauma", "history_of_cancer", "fever")
+
+
+def _not_screened(field: str):
+    return rule(f"R-SAFETY-NOT-SCREENED-{field.upper().replace('_', '-')}",
+                f"No exercise advice until {field.replace('_', ' ')} has been asked",
+                topic=TOPIC, phase=GATE,
+                when=[not_answered(field), not_concluded(Urgency, level=among("emergency", "urgent"))],
+                then=[conclude(ExerciseAdviceWithheld, reason="warning_signs_not_asked"),
+                      conclude(ScreeningWarning, code="warning_signs_not_asked")],
+                rationale="Red flags are screened before management begins: this question can "
+                          "raise an urgent or emergency flag by itself, so while it is "
+                          "unanswered the tool suggests no exercise. Decided openly in "
+                          "knowledge base 2.0 after clinical review (1.0 gave the advice with a "
+                          "warning beside it); the result names the unanswered questions.",
+                source="[nice_ng59] assessment before management; [finucane_2020]; "
+                       "[project] unknown is not no")
+
 RULES = [
     rule("R-SAFETY-AGE-UNDER-ADULT", "Under 18: outside the population these rules were written for",
          topic=TOPIC, phase=FINDINGS, when=[below_value("age", ADULT_AGE)],
@@ -68,6 +89,7 @@ RULES = [
          rationale="No flag calls for speed; a routine assessment still comes first, before "
                    "any self-directed exercise.",
          source="[nice_ng59]; [article] Treatment"),
+    *[_not_screened(field) for field in SCREEN_BEFORE_EXERCISE],
     rule("R-SAFETY-WITHHOLD-EXERCISE", "Urgent or emergency: no exercise advice",
          topic=TOPIC, phase=GATE, when=[concluded(Urgency, level=among("emergency", "urgent"))],
          then=[conclude(ExerciseAdviceWithheld, reason="red_flag")],

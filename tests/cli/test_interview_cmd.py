@@ -24,7 +24,7 @@ RED_FLAG_FIELDS = [spec.name for spec in KB.vocabulary if spec.group == "red_fla
 # An adult whose pain eases with arching and standing and builds with sitting and bending.
 EXTENSION_CASE = {
     **{name: "no" for name in RED_FLAG_FIELDS},
-    "leg_pain": "none",
+    "leg_pain": "none", "leg_symptoms_course": "stable",
     "sitting": "worse", "standing": "better", "walking": "better",
     "bending_forward": "worse", "bending_backward": "better", "exercise": "better",
     "morning_pain_worst": "yes", "cough_sneeze_worse": "no",

@@ -127,3 +127,16 @@ def test_the_vocabulary_lists_each_dependency():
     assert fields["age"]["asked_only_when"] is None
     text = CliRunner().invoke(lbp, ["vocabulary"], catch_exceptions=False).output
     assert "Asked only when leg_pain is one_leg or both_legs" in text
+
+
+def test_every_premise_comes_before_its_question_in_the_vocabulary():
+    """The interview, the bench's synthetic cases and a reader all meet a premise first."""
+    names = list(KB.vocabulary.fields)
+    for spec in PREMISED:
+        assert all(names.index(f) < names.index(spec.name) for f in spec.premise.condition.fields())
+
+
+def test_the_bench_never_generates_a_contradictory_case():
+    from engine.bench import synthetic_rows
+    for _, raw in synthetic_rows(300, seed=5):
+        engine.screen(raw)  # raises CaseError on a contradiction

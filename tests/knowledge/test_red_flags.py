@@ -20,7 +20,10 @@ FIRING = {
     "R-FLAG-CES-BLADDER-BOWEL": (
         {"bladder_or_bowel_change": "yes"}, "cauda_equina", "emergency", "bladder_or_bowel_change"),
     "R-FLAG-CES-SEXUAL-DYSFUNCTION": (
-        {"sexual_dysfunction": "yes"}, "cauda_equina", "emergency", "sexual_dysfunction"),
+        {"sexual_dysfunction": "yes"}, "cauda_equina", "urgent", "sexual_dysfunction"),
+    "R-FLAG-CES-SEXUAL-DYSFUNCTION-WITH-OTHER-SIGNS": (
+        {"sexual_dysfunction": "yes", "leg_pain": "both_legs"}, "cauda_equina", "emergency",
+        "sexual_dysfunction_with_bilateral_symptoms"),
     "R-FLAG-CES-BILATERAL-NEW-OR-WORSENING": (
         {"leg_pain": "both_legs", "leg_symptoms_course": "new_or_worsening"},
         "cauda_equina", "emergency", "new_or_worsening_symptoms_both_legs"),
@@ -28,7 +31,12 @@ FIRING = {
         {"leg_pain": "both_legs", "leg_numbness_or_tingling": "yes"},
         "cauda_equina", "urgent", "bilateral_leg_nerve_symptoms"),
     "R-FLAG-CES-NERVE-SYMPTOMS-BOTH-LEGS": (
-        {"nerve_symptoms_both_legs": "yes"}, "cauda_equina", "urgent", "nerve_symptoms_both_legs"),
+        {"nerve_symptoms_both_legs": "yes"}, "cauda_equina", "emergency", "nerve_symptoms_both_legs"),
+    "R-FLAG-CES-BILATERAL-WEAKNESS": (
+        {"nerve_symptoms_both_legs": "yes", "leg_weakness": "yes"}, "cauda_equina", "urgent",
+        "weakness_with_nerve_symptoms_both_legs"),
+    "R-FLAG-CES-BILATERAL-NERVE-ROOT-PAIN": (
+        {"leg_pain": "both_legs"}, "cauda_equina", "urgent", "bilateral_nerve_root_pain"),
     "R-FLAG-NEURO-PROGRESSIVE-WEAKNESS": (
         {"leg_weakness_progressive": "yes"},
         "progressive_neurological_deficit", "urgent", "progressive_leg_weakness"),
@@ -42,9 +50,8 @@ FIRING = {
         {"history_of_cancer": "yes"}, "malignancy", "urgent", "history_of_cancer"),
     "R-FLAG-MALIGNANCY-WEIGHT-LOSS": (
         {"unexplained_weight_loss": "yes"}, "malignancy", "urgent", "unexplained_weight_loss"),
-    "R-FLAG-MALIGNANCY-NIGHT-AND-THORACIC-PAIN": (
-        {"night_pain": "yes", "thoracic_pain": "yes", "age": 50}, "malignancy", "urgent",
-        "night_and_thoracic_pain_age_50_or_over"),
+    "R-FLAG-MALIGNANCY-THORACIC-PAIN-AGE": (
+        {"thoracic_pain": "yes", "age": 50}, "malignancy", "urgent", "thoracic_pain_age_50_or_over"),
     "R-FLAG-INFECTION-FEVER-RISK": (
         {"fever": "yes", "iv_drug_use": "yes"}, "infection", "emergency",
         "fever_with_infection_risk"),
@@ -59,7 +66,7 @@ FIRING = {
     "R-FLAG-FRACTURE-MAJOR-TRAUMA": (
         {"significant_trauma": "yes"}, "fracture", "emergency", "significant_trauma"),
     "R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE": (
-        {"injury_at_onset": "yes", "age": 65}, "fracture", "urgent",
+        {"injury_at_onset": "yes", "age": 70}, "fracture", "urgent",
         "minor_injury_with_fragile_bone"),
     "R-FLAG-FRACTURE-SUDDEN-ONSET-FRAGILE-BONE": (
         {"onset": "sudden", "long_term_steroids": "yes"}, "fracture", "urgent",
@@ -70,14 +77,18 @@ FIRING = {
         {"duration_weeks": 12, "age": 39, "onset": "gradual", "exercise": "better",
          "rest": "no_change"}, "inflammatory_disease", "routine", "inflammatory_back_pain_asas"),
     "R-FLAG-INFLAMMATORY-BERLIN": (
-        {"duration_weeks": 12, "age": 44, "morning_stiffness_minutes": 30, "exercise": "better",
+        {"duration_weeks": 12, "age": 44, "morning_stiffness_minutes": 30.5, "exercise": "better",
          "rest": "worse"}, "inflammatory_disease", "routine", "inflammatory_back_pain_berlin"),
 }
 
 # Other routes into the same rule (the other option of an "any of").
 MORE_FIRING = [
     ("R-FLAG-CES-BILATERAL-NEW-OR-WORSENING",
+     {"leg_pain": "both_legs", "leg_symptoms_course": "new_or_worsening", "pain_below_knee": "yes"}),
+    ("R-FLAG-CES-NERVE-SYMPTOMS-BOTH-LEGS",
      {"nerve_symptoms_both_legs": "yes", "leg_symptoms_course": "new_or_worsening"}),
+    ("R-FLAG-CES-SEXUAL-DYSFUNCTION-WITH-OTHER-SIGNS",
+     {"sexual_dysfunction": "yes", "nerve_symptoms_both_legs": "yes"}),
     ("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS", {"leg_pain": "both_legs", "leg_weakness": "yes"}),
     ("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",  # stable, but whether one side or both not asked
      {"leg_pain": "both_legs", "leg_numbness_or_tingling": "yes", "leg_symptoms_course": "stable"}),
@@ -88,6 +99,8 @@ MORE_FIRING = [
     ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "leg_weakness_progressive": "yes"}),
     ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "leg_numbness_or_tingling": "yes"}),
     ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "leg_pain": "both_legs"}),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION",
+     {"history_of_cancer": "yes", "leg_pain": "one_leg", "pain_below_knee": "yes"}),
     ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "nerve_symptoms_both_legs": "yes"}),
     ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "saddle_numbness": "yes"}),
     ("R-FLAG-MALIGNANCY-CORD-COMPRESSION", {"history_of_cancer": "yes", "bladder_or_bowel_change": "yes"}),
@@ -118,6 +131,15 @@ NEAR_MISSES = [
      "no new bladder or bowel change"),
     ("R-FLAG-CES-SEXUAL-DYSFUNCTION", {"sexual_dysfunction": "no", "leg_pain": "both_legs"},
      "no change in sexual function"),
+    ("R-FLAG-CES-SEXUAL-DYSFUNCTION-WITH-OTHER-SIGNS",
+     {"sexual_dysfunction": "yes", "leg_pain": "one_leg"}, "sexual change with one-leg pain"),
+    ("R-FLAG-CES-BILATERAL-NEW-OR-WORSENING",
+     {"leg_pain": "both_legs", "leg_symptoms_course": "new_or_worsening", "pain_below_knee": "no",
+      "leg_numbness_or_tingling": "no", "leg_weakness": "no"},
+     "new pain in both legs that stays above the knee, no nerve symptoms"),
+    ("R-FLAG-CES-BILATERAL-NEW-OR-WORSENING",
+     {"leg_pain": "both_legs", "leg_symptoms_course": "slowly_worsening", "pain_below_knee": "yes"},
+     "pain in both legs slowly worsening over months"),
     ("R-FLAG-CES-BILATERAL-NEW-OR-WORSENING",
      {"leg_pain": "both_legs", "leg_symptoms_course": "stable"},
      "long-standing stable pain in both legs"),
@@ -136,6 +158,20 @@ NEAR_MISSES = [
     ("R-FLAG-CES-NERVE-SYMPTOMS-BOTH-LEGS",
      {"leg_numbness_or_tingling": "yes", "nerve_symptoms_both_legs": "no"},
      "numbness in one leg only"),
+    ("R-FLAG-CES-NERVE-SYMPTOMS-BOTH-LEGS",
+     {"leg_numbness_or_tingling": "yes", "nerve_symptoms_both_legs": "yes",
+      "leg_symptoms_course": "stable"}, "tingling in both legs, unchanged for months"),
+    ("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",
+     {"leg_pain": "both_legs", "leg_numbness_or_tingling": "yes", "nerve_symptoms_both_legs": "yes",
+      "leg_weakness": "no", "leg_symptoms_course": "stable"},
+     "stable stenosis: tingling in both legs without weakness"),
+    ("R-FLAG-CES-BILATERAL-WEAKNESS",
+     {"leg_weakness": "yes", "nerve_symptoms_both_legs": "no"}, "weakness in one leg only"),
+    ("R-FLAG-CES-BILATERAL-NERVE-ROOT-PAIN",
+     {"leg_pain": "both_legs", "leg_symptoms_course": "stable"}, "pain in both legs, long-standing"),
+    ("R-FLAG-CES-BILATERAL-NERVE-ROOT-PAIN",
+     {"leg_pain": "both_legs", "pain_below_knee": "no", "leg_numbness_or_tingling": "no",
+      "leg_weakness": "no"}, "pain in both legs above the knee without nerve symptoms"),
     ("R-FLAG-NEURO-PROGRESSIVE-WEAKNESS",
      {"leg_weakness": "yes", "leg_weakness_progressive": "no"}, "weakness that is stable"),
     ("R-FLAG-NEURO-PROGRESSIVE-BILATERAL",
@@ -148,6 +184,11 @@ NEAR_MISSES = [
      {"history_of_cancer": "no", "leg_weakness": "yes", "leg_pain": "both_legs"},
      "neurological symptoms without a cancer history"),
     ("R-FLAG-MALIGNANCY-CORD-COMPRESSION",
+     {"history_of_cancer": "yes", "leg_pain": "none", "leg_numbness_or_tingling": "yes",
+      "nerve_symptoms_both_legs": "yes", "leg_symptoms_course": "stable", "saddle_numbness": "no",
+      "bladder_or_bowel_change": "no", "sexual_dysfunction": "no"},
+     "a chemotherapy neuropathy unchanged for years"),
+    ("R-FLAG-MALIGNANCY-CORD-COMPRESSION",
      {"history_of_cancer": "yes", "leg_pain": "one_leg", "leg_weakness": "no",
       "leg_numbness_or_tingling": "no", "saddle_numbness": "no", "bladder_or_bowel_change": "no",
       "sexual_dysfunction": "no"}, "cancer history with one-leg pain, no nerve symptoms"),
@@ -159,12 +200,10 @@ NEAR_MISSES = [
      "only a non-melanoma skin cancer"),
     ("R-FLAG-MALIGNANCY-WEIGHT-LOSS", {"unexplained_weight_loss": "no", "age": 55},
      "weight loss denied"),
-    ("R-FLAG-MALIGNANCY-NIGHT-AND-THORACIC-PAIN",
-     {"night_pain": "yes", "thoracic_pain": "yes", "age": 49}, "night and thoracic pain under 50"),
-    ("R-FLAG-MALIGNANCY-NIGHT-AND-THORACIC-PAIN",
+    ("R-FLAG-MALIGNANCY-THORACIC-PAIN-AGE",
+     {"thoracic_pain": "yes", "age": 49}, "thoracic pain under 50"),
+    ("R-FLAG-MALIGNANCY-THORACIC-PAIN-AGE",
      {"night_pain": "yes", "thoracic_pain": "no", "age": 80}, "night pain alone at 80"),
-    ("R-FLAG-MALIGNANCY-NIGHT-AND-THORACIC-PAIN",
-     {"night_pain": "no", "thoracic_pain": "yes", "age": 80}, "thoracic pain alone at 80"),
     ("R-FLAG-INFECTION-FEVER-RISK", {"fever": "no", "iv_drug_use": "yes", "immunosuppressed": "yes"},
      "risk factors without fever"),
     ("R-FLAG-INFECTION-FEVER-RISK",
@@ -182,8 +221,8 @@ NEAR_MISSES = [
     ("R-FLAG-FRACTURE-MAJOR-TRAUMA", {"significant_trauma": "no", "injury_at_onset": "yes"},
      "an everyday injury is not major trauma"),
     ("R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE",
-     {"injury_at_onset": "yes", "age": 64, "osteoporosis": "no", "long_term_steroids": "no"},
-     "minor injury at 64 in normal bone"),
+     {"injury_at_onset": "yes", "age": 69, "osteoporosis": "no", "long_term_steroids": "no"},
+     "minor injury at 69 in normal bone"),
     ("R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE",
      {"injury_at_onset": "no", "osteoporosis": "yes", "age": 80},
      "fragile bone without an injury"),
@@ -207,8 +246,8 @@ NEAR_MISSES = [
      {"duration_weeks": 30, "age": 60, "onset": "gradual", "exercise": "better", "rest": "worse",
       "night_pain": "yes"}, "four items at 60: the criteria were built on onset before 45"),
     ("R-FLAG-INFLAMMATORY-BERLIN",
-     {"duration_weeks": 12, "age": 44, "morning_stiffness_minutes": 29, "exercise": "better",
-      "rest": "worse"}, "stiffness just under half an hour"),
+     {"duration_weeks": 12, "age": 44, "morning_stiffness_minutes": 30, "exercise": "better",
+      "rest": "worse"}, "stiffness of exactly half an hour (Berlin: more than 30 minutes)"),
     ("R-FLAG-INFLAMMATORY-BERLIN",
      {"duration_weeks": 12, "age": 45, "morning_stiffness_minutes": 60, "exercise": "better",
       "rest": "worse"}, "age 45"),
@@ -308,7 +347,9 @@ def test_one_condition_at_two_urgencies_reads_as_one_condition_at_the_higher():
     ces = [c for c in result["red_flag_conditions"] if c["condition"] == "cauda_equina"]
     assert [c["urgency"] for c in ces] == ["emergency"]
     assert [s["id"] for s in ces[0]["signs"]] == [
-        "new_or_worsening_symptoms_both_legs", "bilateral_leg_nerve_symptoms"]
+        "new_or_worsening_symptoms_both_legs", "bilateral_leg_nerve_symptoms",
+        "bilateral_nerve_root_pain"]
+    assert [s["urgency"] for s in ces[0]["signs"]] == ["emergency", "urgent", "urgent"]
     conditions = result["red_flag_conditions"]
     assert [c["urgency"] for c in conditions] == sorted(
         (c["urgency"] for c in conditions), key=URGENCY_LEVELS.index)

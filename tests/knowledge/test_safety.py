@@ -4,12 +4,13 @@ import pytest
 
 import engine
 from knowledge.facts import ExerciseAdviceWithheld
+from knowledge.rules.safety import SCREEN_BEFORE_EXERCISE
 
 # Extension responder by every question the responder rules ask, and nothing else.
+SCREENED = {name: ("none" if name == "leg_pain" else "no") for name in SCREEN_BEFORE_EXERCISE}
 PERFECT_EXTENSION = {"age": 35, "sitting": "worse", "bending_forward": "worse",
                      "standing": "better", "walking": "better", "bending_backward": "better",
-                     "morning_pain_worst": "yes", "saddle_numbness": "no",
-                     "bladder_or_bowel_change": "no"}
+                     "morning_pain_worst": "yes", **SCREENED}
 INFLAMMATORY = {"duration_weeks": 20, "age": 30, "onset": "gradual", "exercise": "better",
                 "rest": "worse"}
 NO_EXERCISES = {"recommended": [], "avoid": [], "caution": []}
