@@ -22,22 +22,22 @@ URGENCY_ADVICE = {
                  "(999 in the UK). Show the staff the warning signs listed in this result: "
                  "a doctor needs to examine you the same day. Do not wait for a GP or "
                  "physiotherapy appointment, and do not do any exercises from this screen.",
-    "urgent": "URGENT: a doctor needs to see you within the next few days. Phone your GP "
-              "practice today and ask for an urgent appointment (or use an urgent care or "
-              "out-of-hours service if the practice is closed), and name the warning signs "
-              "listed in this result. Do not start any exercises from this screen until a "
-              "doctor has examined you. Go to an emergency department straight away if you "
-              "notice numbness between your legs, new trouble passing urine or controlling "
-              "your bladder or bowels, a change in sexual sensation, or weakness or numbness "
-              "in both legs that is new or getting worse.",
+    "urgent": "URGENT: a doctor needs to see you within a day or two, sooner where a line "
+              "below says so. Phone your GP practice today and ask for an urgent appointment "
+              "(or use an urgent care or out-of-hours service if the practice is closed), and "
+              "name the warning signs listed in this result. Do not start any exercises from "
+              "this screen until a doctor has examined you. Go to an emergency department "
+              "straight away if you notice numbness between your legs, new trouble passing "
+              "urine or controlling your bladder or bowels, a change in genital sensation, or "
+              "pain, numbness or weakness in both legs that is new or getting worse.",
     "routine": "Book an assessment with a registered physiotherapist or doctor; it does not "
                "need to be urgent. They can examine your back, confirm or rule out what this "
                "screen suggests and choose the exercises and the dose that suit you. Stop "
                "any exercise that sends pain further down a leg. Go to an emergency "
                "department straight away if you notice numbness between your legs, new "
                "trouble passing urine or controlling your bladder or bowels, a change in "
-               "sexual sensation, or weakness or numbness in both legs that is new or getting "
-               "worse.",
+               "genital sensation, or pain, numbness or weakness in both legs that is new or "
+               "getting worse.",
 }
 
 
@@ -57,7 +57,7 @@ RED_FLAG_CONDITIONS = {c.id: c for c in (
         "leave permanent bladder, bowel, sexual and leg problems if not relieved quickly.",
         {"emergency": "emergency department today for same-day examination and an MRI "
                       "scan; do not wait to see whether it settles",
-         "urgent": "a doctor within a day or two to examine the nerves to both legs; go to "
+         "urgent": "a doctor within a day or two to examine the nerves of both legs; go to "
                    "an emergency department at once if numbness between the legs, any "
                    "bladder, bowel or sexual change appears, or the leg symptoms spread or "
                    "get worse"},

@@ -109,9 +109,9 @@ def _red_flags_concluded(rule) -> list[dict[str, Any]]:
 
 
 def _open_question_warnings(unanswered: list[dict[str, Any]]) -> list[str]:
-    return [f"Not answered: {entry['field']}, which could still raise "
-            + "; ".join(f"{RED_FLAG_CONDITIONS[c['condition']].name.lower()} ({c['urgency']})"
-                        for c in entry["could_raise"])
+    return [f"Not answered ({entry['field']}): \"{entry['question']}\" Its answer could still "
+            "raise " + "; ".join(f"{RED_FLAG_CONDITIONS[c['condition']].name.lower()} "
+                                 f"({c['urgency']})" for c in entry["could_raise"])
             + ". Unknown is not no: ask it before acting on this result."
             for entry in unanswered]
 
@@ -202,17 +202,18 @@ def _exercises(advice, ordered):
 
 
 def _assessment(by_type):
-    """The urgency's advice, then where each red-flag condition sends the person (most
-    pressing first), then the screening notice; every level names a registered clinician."""
+    """The urgency's advice, then where each red-flag condition found at that urgency sends
+    the person, then the screening notice; every level names a registered clinician.
+
+    Only conditions at the result's own urgency are referred: in an emergency, a line
+    saying "a doctor within a day or two" for another condition would contradict the
+    instruction to go now (the other signs are still listed under red flags)."""
     level = _single(by_type, Assessment, "level")
     flags = by_type.get(RedFlag, [])
-    found = []
+    referrals = []
     for condition_id, condition in RED_FLAG_CONDITIONS.items():
         levels = [f["urgency"] for f in flags if f["condition"] == condition_id]
-        if levels:
-            most_pressing = min(levels, key=URGENCY_LEVELS.index)
-            found.append((URGENCY_LEVELS.index(most_pressing),
-                          f"{condition.name}: {condition.referrals[most_pressing]}."))
-    referrals = [text for _, text in sorted(found, key=lambda item: item[0])]
+        if levels and min(levels, key=URGENCY_LEVELS.index) == level:
+            referrals.append(f"{condition.name}: {condition.referrals[level]}.")
     text = " ".join([URGENCY_ADVICE[level], *referrals, SCREENING_NOTICE])
     return {"recommended": True, "text": text}

@@ -113,8 +113,8 @@ def test_open_questions_are_ordered_most_pressing_first_then_in_question_order(r
     keys = [(URGENCY_LEVELS.index(e["urgency"]), order.index(e["field"])) for e in entries]
     assert keys == sorted(keys)
     warnings = engine.screen(raw)["warnings"]
-    assert [w.split(",")[0] for w in warnings[:len(entries)]] == [
-        f"Not answered: {e['field']}" for e in entries]
+    assert [w.split(":")[0] for w in warnings[:len(entries)]] == [
+        f"Not answered ({e['field']})" for e in entries]
 
 
 def test_a_case_with_every_warning_sign_answered_no_has_no_open_questions():
