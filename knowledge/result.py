@@ -29,10 +29,9 @@ WARNING_TEXT = {
     "under_18": "Age is under 18, outside the adult population these rules were written for: "
                 "no exercise advice is given; please see a clinician experienced with young people.",
     "age_not_known": "Age was not given: the advice assumes an adult.",
-    "warning_signs_not_asked": "No exercise advice is given until the warning-sign questions "
-                               "named above are answered (numbness in the saddle area, bladder, "
-                               "bowel or sexual change, pain into the legs, major injury, cancer "
-                               "and fever are always asked first).",
+    "warning_signs_not_asked": "No exercise advice is given until every warning-sign question "
+                               "that can raise an urgent or emergency flag by itself has been "
+                               "answered; the unanswered ones are named above.",
 }
 
 

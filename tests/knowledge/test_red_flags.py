@@ -11,7 +11,7 @@ import pytest
 import engine
 from knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_LEVELS
 from knowledge.rules import red_flags
-from tests.conftest import KB
+from tests.conftest import KB, ROOT
 
 # rule id -> (minimal firing case, condition, urgency, flag id)
 FIRING = {
@@ -378,3 +378,27 @@ def test_red_flag_rules_are_in_the_rulebook_under_the_safety_topic():
     for spec in red_flags.RULES:
         assert KB.has_rule(spec.id)
         assert spec.topic == "safety"
+
+
+def test_the_readme_table_and_the_changelog_name_every_red_flag():
+    """The README's safety table is what clinicians read first; it must not drift."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    changelog = (ROOT / "knowledge" / "CHANGELOG.md").read_text(encoding="utf-8")
+    for rule_id, (_, condition, urgency, flag) in FIRING.items():
+        row = next((line for line in readme.splitlines() if f"(`{flag}`)" in line), None)
+        assert row is not None, f"README safety table lacks {flag}"
+        assert f"| {condition} |" in row and f"| {urgency} |" in row, row
+    added_since_1_0 = {r.id for r in red_flags.RULES} - RED_FLAG_RULES_1_0
+    assert added_since_1_0 and all(rule_id in changelog for rule_id in added_since_1_0)
+
+
+# The red-flag rules of knowledge base 1.0.0 that are still in the rulebook.
+RED_FLAG_RULES_1_0 = {
+    "R-FLAG-CES-SADDLE-NUMBNESS", "R-FLAG-CES-BLADDER-BOWEL", "R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",
+    "R-FLAG-NEURO-PROGRESSIVE-WEAKNESS", "R-FLAG-NEURO-PROGRESSIVE-BILATERAL",
+    "R-FLAG-MALIGNANCY-CANCER-HISTORY", "R-FLAG-MALIGNANCY-WEIGHT-LOSS",
+    "R-FLAG-INFECTION-FEVER-RISK", "R-FLAG-INFECTION-FEVER-WEAKNESS", "R-FLAG-INFECTION-FEVER",
+    "R-FLAG-FRACTURE-MAJOR-TRAUMA", "R-FLAG-FRACTURE-MINOR-INJURY-FRAGILE-BONE",
+    "R-FLAG-FRACTURE-SUDDEN-ONSET-FRAGILE-BONE", "R-FLAG-INFLAMMATORY-ASAS",
+    "R-FLAG-INFLAMMATORY-BERLIN",
+}

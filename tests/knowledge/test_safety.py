@@ -5,6 +5,7 @@ import pytest
 import engine
 from knowledge.facts import ExerciseAdviceWithheld
 from knowledge.rules.safety import SCREEN_BEFORE_EXERCISE
+from tests.conftest import KB
 
 # Extension responder by every question the responder rules ask, and nothing else.
 SCREENED = {name: ("none" if name == "leg_pain" else "no") for name in SCREEN_BEFORE_EXERCISE}
@@ -173,3 +174,19 @@ def test_regression_unanswered_cauda_equina_questions_are_not_read_as_no():
     assert not {"saddle_numbness", "bladder_or_bowel_change"} & warned(asked)
     half = engine.screen({"age": 40, "saddle_numbness": "no"})
     assert "bladder_or_bowel_change" in warned(half) and "saddle_numbness" not in warned(half)
+
+
+def test_exercise_advice_waits_for_every_question_that_can_raise_a_pressing_flag_alone():
+    """Found in clinical review of KB 2.0: a case with no warning-sign question answered was
+    given five exercises.  The questions are derived from the red-flag rules."""
+    assert {"saddle_numbness", "bladder_or_bowel_change", "sexual_dysfunction", "leg_pain",
+            "significant_trauma", "history_of_cancer", "fever"} <= set(SCREEN_BEFORE_EXERCISE)
+    for field in SCREEN_BEFORE_EXERCISE:
+        assert KB.vocabulary[field].premise is None
+        alone = [engine.screen({field: value})["urgency"] for value in KB.vocabulary[field].kind.values]
+        assert {"urgent", "emergency"} & set(alone), field
+        result = engine.screen({k: v for k, v in PERFECT_EXTENSION.items() if k != field})
+        assert result["exercises"] == NO_EXERCISES, field
+        assert any("No exercise advice is given until" in w for w in result["warnings"])
+        assert f"R-SAFETY-NOT-SCREENED-{field.upper().replace('_', '-')}" in result["fired_rules"]
+    assert engine.screen(PERFECT_EXTENSION)["exercises"]["recommended"]
