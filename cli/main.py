@@ -102,7 +102,8 @@ def screen(files, facts, check, fmt):
         for item, result in zip(loaded, results):
             if item.expected is None:
                 raise click.ClickException(f"{item.label}: no expected outcome to check against")
-            mismatches.extend(f"{item.label}: {m}" for m in render.compare(item.expected, result))
+            mismatches.extend(f"{item.label}: {m}"
+                              for m in render.compare(item.expected, result, engine.load_knowledge_base()))
     if fmt == "json":
         payload = results if inputs.is_listing(loaded) else results[0]
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))

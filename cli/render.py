@@ -66,8 +66,11 @@ def result_text(kb: KnowledgeBase, label: str, result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def compare(expected: dict[str, Any], result: dict[str, Any]) -> list[str]:
-    """Differences between an annotated case's expected outcome and its result."""
+def compare(expected: dict[str, Any], result: dict[str, Any],
+            kb: KnowledgeBase | None = None) -> list[str]:
+    """Differences between an annotated case's expected outcome and its result.  With
+    ``kb``, a rule id the rulebook does not have is a problem too (an expectation about a
+    rule that no longer exists would pass without testing anything)."""
     actual = {
         "responder": result["responder"]["type"],
         "urgency": result["urgency"],
@@ -78,6 +81,10 @@ def compare(expected: dict[str, Any], result: dict[str, Any]) -> list[str]:
         "caution": sorted(e["id"] for e in result["exercises"]["caution"]),
     }
     problems = []
+    for key in ("rules_fired", "rules_not_fired"):
+        unknown = [r for r in expected.get(key, []) if kb is not None and not kb.has_rule(r)]
+        if unknown:
+            problems.append(f"{key} names rules this rulebook does not have: {unknown}")
     for key, wanted in expected.items():
         if key == "rules_fired":
             missing = [r for r in wanted if r not in result["fired_rules"]]

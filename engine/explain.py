@@ -14,8 +14,9 @@ run loop) and on the three-valued reading of every condition (engine/conditions.
   the case did not answer it;
 - *what would change it*: for each target value not concluded, the unanswered questions
   that could still lead to it.  Working memory only grows as answers are added (rules
-  conclude, never retract), so this is an over-estimate: every question that could matter
-  is listed, and some listed ones may turn out not to.
+  conclude, never retract), except that an answer can grant an exemption (``Unless``) and
+  so withdraw what its rule concluded; both are followed.  This is an over-estimate: every
+  question that could matter is listed, and some listed ones may turn out not to.
 """
 from __future__ import annotations
 
@@ -247,7 +248,11 @@ class Explanation:
     def _condition_node(self, condition: Condition, firing: Firing) -> ConditionNode:
         text = condition.describe(self.kb.labels)
         if isinstance(condition, Concluded):
-            supports = tuple(self.derive(f) for f in self._earlier(self.index.supporting(condition), firing))
+            supporting = self.index.supporting(condition)
+            supports = tuple(self.derive(f) for f in self._earlier(supporting, firing))
+            if not supports and any(f in self.run.given for f in supporting):
+                # facts the knowledge base derived from the answers before any rule fired
+                return ConditionNode(text, Truth.HELD, "given", {}, ())
             return ConditionNode(text, Truth.HELD if supports else Truth.FAILED, "concluded", {}, supports)
         if isinstance(condition, NotConcluded):
             defeating = self._earlier(self.index.supporting(condition), firing)
@@ -356,7 +361,16 @@ class Explanation:
             if truth is Truth.UNKNOWN and not self._still_answerable(condition):
                 return Truth.FAILED, frozenset()
             return truth, frozenset(condition.fields()) if truth is Truth.UNKNOWN else frozenset()
-        if isinstance(condition, (NotAnswered, NotConcluded, Unless)):
+        if isinstance(condition, NotConcluded):
+            truth = condition.evaluate(self.answers, self.index)
+            if truth is Truth.FAILED:
+                # the facts defeating it could still be withdrawn, if each came from a rule
+                # that an unanswered exemption could stop (answers otherwise only add)
+                fields = self._exemption_fields(self.index.supporting(condition))
+                if fields:
+                    return Truth.UNKNOWN, fields
+            return truth, frozenset()
+        if isinstance(condition, (NotAnswered, Unless)):
             # answering more can only defeat these, never make them hold
             return condition.evaluate(self.answers, self.index), frozenset()
         if isinstance(condition, Concluded):
@@ -374,6 +388,21 @@ class Explanation:
                     fields |= needed
             return (Truth.UNKNOWN, frozenset(fields)) if possible else (Truth.FAILED, frozenset())
         raise TypeError(f"no potential for {condition!r}")
+
+    def _exemption_fields(self, facts: Iterable[Fact]) -> frozenset[str]:
+        """The unanswered exemption questions that could withdraw every one of ``facts``
+        (empty when some fact stands whatever is answered)."""
+        fields: set[str] = set()
+        for fact in facts:
+            firing = self._asserted_by.get(fact["__factid__"])
+            if firing is None:
+                return frozenset()
+            open_exemptions = [c for c in firing.rule.when if isinstance(c, Unless)
+                               and c.inner.evaluate(self.answers, None) is Truth.UNKNOWN]
+            if not open_exemptions:
+                return frozenset()
+            fields.update(f for c in open_exemptions for f in c.fields() if f not in self.answers)
+        return frozenset(fields)
 
     def _still_answerable(self, condition: Answer | OneOf) -> bool:
         """Whether some answer the case may still give its field satisfies the condition
@@ -452,7 +481,7 @@ class Explanation:
                     for name, value in condition.answers.items():
                         edges.append((add(f"answer-{name}", "answer", f"{name} = {value}",
                                           self.question(name)), rule_id))
-                elif condition.kind in ("not_answered", "not_concluded") and condition.truth is Truth.HELD:
+                elif condition.kind in ("not_answered", "not_concluded", "given") and condition.truth is Truth.HELD:
                     edges.append((add("absence-" + _slug(condition.text), "absence", condition.text,
                                       "stated absence"), rule_id))
             for ground in step.grounds():

@@ -152,8 +152,19 @@ class InterviewPlan:
                     self._open_cache[key] = raised_by
             for name in raised_by:
                 found.setdefault(name, []).append(rule)
+        # A follow-up question is asked only after its premise: an unanswered premise
+        # question inherits what its follow-up could raise.
+        for name in list(found):
+            for premise_field in self._premise_fields(name):
+                if premise_field not in answers:
+                    inherited = found.setdefault(premise_field, [])
+                    inherited.extend(r for r in found[name] if r not in inherited)
         order = {name: i for i, name in enumerate(self.kb.vocabulary.fields)}
         return {name: found[name] for name in sorted(found, key=order.__getitem__)}
+
+    def _premise_fields(self, name: str) -> tuple[str, ...]:
+        premise = self.kb.vocabulary[name].premise
+        return tuple(sorted(premise.condition.fields())) if premise is not None else ()
 
     def raising_witness(self, rule: RuleSpec, name: str,
                         answers: Mapping[str, Any]) -> tuple[dict, Any] | None:
@@ -231,6 +242,18 @@ class InterviewPlan:
                 if len(outcomes) == 2 and not raising_only:
                     return True
         return False
+
+
+def open_question_finder(kb: KnowledgeBase, answers: Mapping[str, Any], fired: Iterable[str] = ()):
+    """``finder(fact_type, tests)``: the unanswered questions whose answer could still make a
+    rule (that has not fired) conclude such a fact: field -> those rules."""
+    plan = question_plan(kb)
+    fired = set(fired)
+
+    def finder(fact_type: type, tests: Mapping[str, Any]) -> dict[str, list[RuleSpec]]:
+        rules = [r for r in kb.rules_concluding(fact_type, tests) if r.id not in fired]
+        return plan.open_questions(answers, rules)
+    return finder
 
 
 def question_plan(kb: KnowledgeBase) -> InterviewPlan:

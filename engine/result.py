@@ -6,10 +6,10 @@ the clinical sections.  Key order is fixed so JSON output is stable.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
-from engine.interview import question_plan
-from engine.rulebook import KnowledgeBase, RuleSpec
+from engine.interview import open_question_finder
+from engine.rulebook import KnowledgeBase
 from engine.runner import Run
 
 RESULT_KEYS = ("case_id", "knowledge_base", "responder", "possible_causes", "red_flags",
@@ -22,15 +22,7 @@ class ResultShapeError(Exception):
 
 
 def build_result(kb: KnowledgeBase, run: Run) -> dict[str, Any]:
-    plan = question_plan(kb)
-    fired = set(run.fired_rules)
-
-    def open_questions(fact_type: type, tests: Mapping[str, Any]) -> dict[str, list[RuleSpec]]:
-        """The unanswered questions whose answer could still make a rule that has not fired
-        conclude such a fact (field -> those rules; see InterviewPlan.open_questions)."""
-        rules = [r for r in kb.rules_concluding(fact_type, tests) if r.id not in fired]
-        return plan.open_questions(run.case.answers, rules)
-
+    open_questions = open_question_finder(kb, run.case.answers, run.fired_rules)
     sections = kb.build_result(run.case, run.facts, run.fired_rules, open_questions)
     result = {
         "case_id": run.case.case_id,

@@ -108,6 +108,9 @@ class KnowledgeBase:
     targets: Mapping[str, tuple[type, str]]  # why-not target kind -> (fact type, field)
     target_values: Callable[[str], list[str]]  # why-not target kind -> the valid values
     files: tuple[pathlib.Path, ...] = ()
+    # Facts the knowledge base derives from the answers before any rule fires, given the
+    # open-question finder (see engine.interview.open_question_finder): (case, finder) -> facts.
+    given_facts: Callable[..., list] | None = None
     digest: str = field(default="")
     _by_id: dict = field(default_factory=dict, repr=False)
     cached: dict = field(default_factory=dict, repr=False)  # things derived once from the rulebook

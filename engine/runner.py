@@ -20,6 +20,7 @@ from typing import Any
 from engine.experta_compat import (
     Agenda, Fact, FactList, InitialFact, KnowledgeEngine, ReteMatcher, scalar_fact,
 )
+from engine.interview import open_question_finder
 from engine.matcher import CompiledRulebookMatcher
 from engine.rulebook import KnowledgeBase, RuleSpec, compile_engine
 from engine.vocabulary import ValidCase
@@ -47,6 +48,7 @@ class Run:
     case: ValidCase
     facts: tuple[Fact, ...]
     firings: tuple[Firing, ...]
+    given: tuple[Fact, ...] = ()  # derived from the answers before any rule fired
 
     @property
     def fired_rules(self) -> list[str]:
@@ -123,5 +125,13 @@ class Screener:
     def _run_on(self, engine: "TracingEngine", case: ValidCase) -> Run:
         engine.reset()
         engine.declare(scalar_fact(self.kb.case_fact, dict(case.answers)))
+        if self.kb.given_facts is not None:
+            derived = self.kb.given_facts(case, open_question_finder(self.kb, case.answers))
+            if derived:
+                engine.declare(*derived)
+        # what working memory holds before any rule fires, besides experta's and the case's
+        given = tuple(f for f in engine.facts.values()
+                      if type(f) not in (InitialFact, self.kb.case_fact))
         engine.run()
-        return Run(case=case, facts=tuple(engine.facts.values()), firings=tuple(engine.firings))
+        return Run(case=case, facts=tuple(engine.facts.values()), firings=tuple(engine.firings),
+                   given=given)

@@ -11,7 +11,7 @@ from knowledge import facts
 from knowledge.causes import CAUSES
 from knowledge.exercises import EXERCISES
 from knowledge.red_flags import RED_FLAG_CONDITIONS
-from knowledge.result import build_result
+from knowledge.result import build_result, given_facts
 from knowledge.rules import RULES, TOPICS
 from knowledge.sources import SOURCES
 from knowledge.vocabulary import VOCABULARY, WORDING
@@ -51,8 +51,10 @@ def _conclusion_label(fact_type: type, values: dict) -> str:
         facts.Responder: "responder type",
         facts.PossibleCause: "possible cause",
         facts.RedFlag: "red flag",
+        facts.OpenQuestion: "unanswered question that could raise a red flag",
         facts.Urgency: "urgency",
         facts.ExerciseAdviceWithheld: "exercise advice withheld",
+        facts.LoadVeto: "exercise load ruled out or marked for care",
         facts.ExerciseAdvice: "exercise advice",
         facts.ScreeningWarning: "screening warning",
         facts.Assessment: "assessment advice",
@@ -76,6 +78,7 @@ KNOWLEDGE_BASE = KnowledgeBase(
     case_fact=facts.Case,
     labels=ClinicalLabels(VOCABULARY, WORDING, _field_label, _conclusion_label),
     build_result=build_result,
+    given_facts=given_facts,
     targets=TARGETS,
     target_values=TARGET_VALUES.__getitem__,
     files=tuple(sorted(_PACKAGE.rglob("*.py"))),

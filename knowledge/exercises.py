@@ -60,6 +60,38 @@ class ArticleWarning:
 
 
 @dataclass(frozen=True)
+class Load:
+    """Something an exercise asks of the spine or body, which a case may make unsafe."""
+
+    id: str
+    name: str
+    description: str
+    source: str
+
+
+# The loads an exercise can put on the spine and body.  Decided openly: each exercise's loads
+# are this project's reading of its steps (the reason is beside each load in the entry);
+# the article names none of them.  The vetoes in knowledge/rules/vetoes.py read only these.
+LOADS = {load.id: load for load in (
+    Load("lumbar_extension", "lumbar extension", "arches the lower back",
+         "[article] Extension responders: symptoms; [project] exercise loads"),
+    Load("lumbar_flexion", "lumbar flexion", "rounds the lower back",
+         "[article] Flexion responders: symptoms; [project] exercise loads"),
+    Load("rotation", "rotation", "twists the spine",
+         "[ros_exercise_2019] twisting; [project] exercise loads"),
+    Load("end_range", "end of range", "takes the lower back to, or close to, the end of its range",
+         "[ros_exercise_2019] end-of-range bending; [project] exercise loads"),
+    Load("loaded", "loaded spine", "the spine bends or twists while carrying the trunk's weight "
+         "(sitting or standing)", "[ros_exercise_2019] loaded flexion; [project] exercise loads"),
+    Load("head_below_heart", "head below heart", "the head drops below the heart, which can bring "
+         "on dizziness", "[project] exercise loads (falls risk)"),
+    Load("kneeling", "kneeling", "weight is taken through the knees", "[project] exercise loads"),
+    Load("balance", "balance demand", "asks for balance on one leg, a narrow base or a lunge",
+         "[project] exercise loads (falls risk)"),
+)}
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     name: str
@@ -72,6 +104,10 @@ class Exercise:
     article_set: str | None     # the responder type the article lists it for, if any
     warnings: tuple[ArticleWarning, ...]
     source: str
+    loads: tuple[tuple[str, str], ...] = ()  # (load id, why this exercise puts that load)
+
+    def load_reason(self, load: str) -> str:
+        return dict(self.loads)[load]
 
 
 EXERCISES = {e.id: e for e in (
@@ -87,7 +123,10 @@ EXERCISES = {e.id: e for e in (
         advanced=False, direction=EXTENSION,
         direction_reason="arches the lower back while the hips stay down",
         article_set=EXTENSION, warnings=(),
-        source="[article] Extension responders: exercises, sloppy push-up"),
+        source="[article] Extension responders: exercises, sloppy push-up",
+        loads=(
+               ("lumbar_extension", "the lower back arches as the arms push the chest up"),
+               ("end_range", "the arms straighten as far as the back allows"),)),
     Exercise(
         "standing_lumbar_extension", "Standing lumbar extension", effect="mobilises",
         targets=("lower back",),
@@ -98,7 +137,11 @@ EXERCISES = {e.id: e for e in (
         advanced=False, direction=EXTENSION,
         direction_reason="bends the lower back backwards from standing",
         article_set=EXTENSION, warnings=(),
-        source="[article] Extension responders: exercises, standing lumbar extensions"),
+        source="[article] Extension responders: exercises, standing lumbar extensions",
+        loads=(
+               ("lumbar_extension", "the trunk leans backwards"),
+               ("end_range", "it leans back as far as is comfortable"),
+               ("loaded", "it is done standing, with the trunk's weight on the spine"),)),
     Exercise(
         "hip_flexor_stretch", "Hip flexor stretch", effect="stretches",
         targets=("hip flexors",),
@@ -107,10 +150,13 @@ EXERCISES = {e.id: e for e in (
                "Sink into a lunge with the back foot resting on its laces, until the front of the "
                "back hip feels a stretch.",
                "Change legs and repeat."),
-        advanced=False, direction=EXTENSION,
-        direction_reason="opens the front of the hip, which draws the lower back into an arch",
+        advanced=False, direction=NEUTRAL,
+        direction_reason="stretches the front of the hip with the tailbone tucked under, so the "
+                         "lower back stays level",
         article_set=EXTENSION, warnings=(),
-        source="[article] Extension responders: exercises, hip flexor stretch"),
+        source="[article] Extension responders: exercises, hip flexor stretch",
+        loads=(
+               ("balance", "it is done in a staggered lunge"),)),
     Exercise(
         "double_knee_to_chest", "Double knee-to-chest stretch", effect="stretches",
         targets=("lower back", "buttocks"),
@@ -119,7 +165,10 @@ EXERCISES = {e.id: e for e in (
         advanced=False, direction=FLEXION,
         direction_reason="rounds the lower back as both knees are hugged in",
         article_set=FLEXION, warnings=(),
-        source="[article] Flexion responders: exercises, double knee-to-chest stretch"),
+        source="[article] Flexion responders: exercises, double knee-to-chest stretch",
+        loads=(
+               ("lumbar_flexion", "hugging both knees in rounds the lower back"),
+               ("end_range", "the knees are held against the chest"),)),
     Exercise(
         "seated_forward_bend", "Seated forward bend", effect="stretches",
         targets=("lower back", "hamstrings"),
@@ -129,7 +178,11 @@ EXERCISES = {e.id: e for e in (
         advanced=False, direction=FLEXION,
         direction_reason="rounds the lower back by folding forward over the legs",
         article_set=FLEXION, warnings=(),
-        source="[article] Flexion responders: exercises, seated forward bend"),
+        source="[article] Flexion responders: exercises, seated forward bend",
+        loads=(
+               ("lumbar_flexion", "it folds forward over straight legs"),
+               ("end_range", "the hands reach round the calves or ankles"),
+               ("loaded", "it is done sitting, the spine carrying the trunk as it folds"),)),
     Exercise(
         "seated_spinal_twist", "Seated spinal twist", effect="stretches",
         targets=("hips", "glutes", "lower back", "piriformis"),
@@ -144,7 +197,12 @@ EXERCISES = {e.id: e for e in (
         direction_reason="twists from a seated position on the floor, which rounds the lower "
                          "back before the turn begins",
         article_set=None, warnings=(),
-        source=STRETCH_SECTION + ", 1: seated spinal twist"),
+        source=STRETCH_SECTION + ", 1: seated spinal twist",
+        loads=(
+               ("lumbar_flexion", "sitting on the floor with long legs rounds the lower back"),
+               ("rotation", "the chest turns and an elbow braces the twist"),
+               ("end_range", "the elbow against the knee holds the twist at its end"),
+               ("loaded", "it is done sitting, the spine carrying the trunk as it turns"),)),
     Exercise(
         "happy_baby", "Happy baby", effect="stretches",
         targets=("hip adductors", "lower back"),
@@ -158,7 +216,9 @@ EXERCISES = {e.id: e for e in (
         direction_reason="flattens the lower back against the floor as the knees are drawn "
                          "towards the chest",
         article_set=None, warnings=(),
-        source=STRETCH_SECTION + ", 2: happy baby"),
+        source=STRETCH_SECTION + ", 2: happy baby",
+        loads=(
+               ("lumbar_flexion", "drawing the knees down beside the ribs flattens the lower back"),)),
     Exercise(
         "childs_pose", "Child's pose", effect="stretches",
         targets=("hips", "lower back", "back", "ankles"),
@@ -175,7 +235,11 @@ EXERCISES = {e.id: e for e in (
             EXTENSION, "avoid",
             "The article advises extension responders against it: it rounds the lower back, "
             "the movement that tends to worsen their pain."),),
-        source=STRETCH_SECTION + ", 3: child's pose"),
+        source=STRETCH_SECTION + ", 3: child's pose",
+        loads=(
+               ("lumbar_flexion", "the hips sink back towards the heels"),
+               ("end_range", "the spine rests fully rounded with the forehead down"),
+               ("kneeling", "it starts and stays on the knees"),)),
     Exercise(
         "knee_to_chest", "Knee-to-chest stretch", effect="stretches",
         targets=("lower back", "hips", "hamstrings"),
@@ -186,7 +250,9 @@ EXERCISES = {e.id: e for e in (
         advanced=False, direction=FLEXION,
         direction_reason="rounds the lower back a little as one knee is pulled in",
         article_set=None, warnings=(),
-        source=STRETCH_SECTION + ", 4: knee-to-chest"),
+        source=STRETCH_SECTION + ", 4: knee-to-chest",
+        loads=(
+               ("lumbar_flexion", "pulling one knee in rounds the lower back a little"),)),
     Exercise(
         "wide_legged_forward_fold", "Wide-legged standing forward fold", effect="stretches",
         targets=("lower back", "upper back", "glutes", "hamstrings"),
@@ -203,7 +269,13 @@ EXERCISES = {e.id: e for e in (
             EXTENSION, "avoid",
             "The article advises extension responders against it: folding forwards rounds "
             "the lower back, the movement that tends to worsen their pain."),),
-        source=STRETCH_SECTION + ", 5: wide-legged standing forward fold"),
+        source=STRETCH_SECTION + ", 5: wide-legged standing forward fold",
+        loads=(
+               ("lumbar_flexion", "the whole spine folds forward from standing"),
+               ("end_range", "the hands go to the floor and the head hangs"),
+               ("loaded", "it is done standing, the trunk hanging from the spine"),
+               ("head_below_heart", "the head hangs below the heart for several breaths"),
+               ("balance", "the weight shifts towards the toes in a folded stance"),)),
     Exercise(
         "kneeling_hip_flexor_stretch", "Kneeling hip flexor stretch", effect="stretches",
         targets=("hips", "quads", "glutes"),
@@ -219,7 +291,11 @@ EXERCISES = {e.id: e for e in (
             FLEXION, "caution",
             "The article warns it may aggravate flexion responders unless done carefully: "
             "keep the pelvis tucked under so that the lower back does not arch."),),
-        source=STRETCH_SECTION + ", 6: kneeling hip flexor stretch"),
+        source=STRETCH_SECTION + ", 6: kneeling hip flexor stretch",
+        loads=(
+               ("lumbar_extension", "if the pelvis is not kept tucked the lower back arches"),
+               ("kneeling", "the back knee rests on the floor"),
+               ("balance", "it is done in a kneeling lunge"),)),
     Exercise(
         "cat_cow", "Cat-cow stretch", effect="stretches",
         targets=("back", "hips", "abdominals", "chest", "spine"),
@@ -231,7 +307,11 @@ EXERCISES = {e.id: e for e in (
         advanced=False, direction=NEUTRAL,
         direction_reason="takes the lower back through rounding and arching in turn",
         article_set=None, warnings=(),
-        source=STRETCH_SECTION + ", 7: cat cow stretch"),
+        source=STRETCH_SECTION + ", 7: cat cow stretch",
+        loads=(
+               ("lumbar_flexion", "the cat rounds the back"),
+               ("lumbar_extension", "the cow arches the back"),
+               ("kneeling", "it is done on the hands and knees"),)),
     Exercise(
         "three_legged_dog", "Three-legged dog", effect="stretches",
         targets=("hips", "shoulders", "hamstrings", "back"),
@@ -244,7 +324,10 @@ EXERCISES = {e.id: e for e in (
         advanced=True, direction=NEUTRAL,
         direction_reason="keeps the spine long while the hips and legs do the work",
         article_set=None, warnings=(),
-        source=STRETCH_SECTION + ", 8: three-legged dog"),
+        source=STRETCH_SECTION + ", 8: three-legged dog",
+        loads=(
+               ("head_below_heart", "the hips are high and the head low"),
+               ("balance", "one leg is lifted while the weight is on the hands and one foot"),)),
     Exercise(
         "glute_bridge", "Glute bridge", effect="strengthens",
         targets=("glutes",),
@@ -256,7 +339,8 @@ EXERCISES = {e.id: e for e in (
         advanced=False, direction=NEUTRAL,
         direction_reason="lifts the hips with the buttocks while the lower back stays level",
         article_set=None, warnings=(),
-        source=STRETCH_SECTION + ", 9: glute bridge"),
+        source=STRETCH_SECTION + ", 9: glute bridge",
+        loads=()),
     Exercise(
         "kneeling_side_bend", "Kneeling side bend stretch", effect="stretches",
         targets=("groin", "hips", "inner thigh", "muscles between the ribs",
@@ -269,7 +353,10 @@ EXERCISES = {e.id: e for e in (
         advanced=True, direction=NEUTRAL,
         direction_reason="bends the trunk sideways without rounding or arching it",
         article_set=None, warnings=(),
-        source=STRETCH_SECTION + ", 10: kneeling side bend stretch"),
+        source=STRETCH_SECTION + ", 10: kneeling side bend stretch",
+        loads=(
+               ("kneeling", "it is done kneeling upright"),
+               ("balance", "one leg is out to the side while the trunk leans over"),)),
     Exercise(
         "cobra", "Cobra", effect="stretches",
         targets=("hip flexors", "chest", "spinal muscles"),
@@ -287,7 +374,10 @@ EXERCISES = {e.id: e for e in (
             FLEXION, "avoid",
             "The article advises flexion responders against it: it arches the lower back, "
             "the movement that tends to worsen their pain."),),
-        source=STRETCH_SECTION + ", 11: cobra"),
+        source=STRETCH_SECTION + ", 11: cobra",
+        loads=(
+               ("lumbar_extension", "the chest is pushed up from lying face down"),
+               ("end_range", "the arms almost straighten"),)),
     Exercise(
         "standing_quad_stretch", "Standing quad stretch", effect="stretches",
         targets=("quads",),
@@ -301,7 +391,9 @@ EXERCISES = {e.id: e for e in (
         direction_reason="stretches the front of the thigh with the pelvis tucked, so the "
                          "lower back stays level",
         article_set=None, warnings=(),
-        source=STRETCH_SECTION + ", 12: standing quad stretch"),
+        source=STRETCH_SECTION + ", 12: standing quad stretch",
+        loads=(
+               ("balance", "it is done standing on one leg"),)),
     Exercise(
         "lumbar_trunk_rotation", "Lumbar trunk rotation", effect="stretches",
         targets=("back", "spine", "hips", "obliques", "glutes"),
@@ -314,7 +406,9 @@ EXERCISES = {e.id: e for e in (
         advanced=False, direction=NEUTRAL,
         direction_reason="turns the lower back gently from side to side while lying down",
         article_set=None, warnings=(),
-        source=STRETCH_SECTION + ", 13: lumbar trunk twist rotation"),
+        source=STRETCH_SECTION + ", 13: lumbar trunk twist rotation",
+        loads=(
+               ("rotation", "the knees roll from side to side"),)),
     Exercise(
         "pigeon_pose", "Pigeon pose", effect="stretches",
         targets=("hip flexors", "outer hips", "glutes", "lower back (psoas)"),
@@ -330,5 +424,8 @@ EXERCISES = {e.id: e for e in (
         direction_reason="stretches the psoas of the back leg, which draws the lower back "
                          "into an arch",
         article_set=None, warnings=(),
-        source=STRETCH_SECTION + ", 14: pigeon pose"),
+        source=STRETCH_SECTION + ", 14: pigeon pose",
+        loads=(
+               ("lumbar_extension", "stretching the psoas of the back leg draws the lower back into an arch"),
+               ("kneeling", "the back knee rests on the floor"),)),
 )}

@@ -32,12 +32,21 @@ class RedFlag(Fact):
     the condition it may point to, and ``urgency`` how fast to act."""
 
 
+class OpenQuestion(Fact):
+    """Given before any rule fires: an unanswered ``field`` whose answer could still raise a
+    red flag of ``urgency`` (urgent or emergency), derived from the red-flag rules."""
+
+
 class Urgency(Fact):
     """The result's urgency: ``level`` is emergency, urgent or routine."""
 
 
 class ExerciseAdviceWithheld(Fact):
     """Exercise advice must not be given for this case: ``reason`` says why."""
+
+
+class LoadVeto(Fact):
+    """A veto of ``knowledge/vetoes.py`` that the case raises: ``veto`` is its id."""
 
 
 class ExerciseAdvice(Fact):

@@ -29,15 +29,16 @@ URGENCY_ADVICE = {
               "this screen until a doctor has examined you. Go to an emergency department "
               "straight away if you notice numbness between your legs, new trouble passing "
               "urine or controlling your bladder or bowels, a change in genital sensation, or "
-              "pain, numbness or weakness in both legs that is new or getting worse.",
+              "pain, numbness or weakness in both legs that comes on suddenly or gets worse "
+              "over days.",
     "routine": "Book an assessment with a registered physiotherapist or doctor; it does not "
                "need to be urgent. They can examine your back, confirm or rule out what this "
                "screen suggests and choose the exercises and the dose that suit you. Stop "
                "any exercise that sends pain further down a leg. Go to an emergency "
                "department straight away if you notice numbness between your legs, new "
                "trouble passing urine or controlling your bladder or bowels, a change in "
-               "genital sensation, or pain, numbness or weakness in both legs that is new or "
-               "getting worse.",
+               "genital sensation, or pain, numbness or weakness in both legs that comes on "
+               "suddenly or gets worse over days.",
 }
 
 
@@ -76,8 +77,8 @@ RED_FLAG_CONDITIONS = {c.id: c for c in (
         {"emergency": "today, without waiting: phone your cancer team's acute oncology or "
                       "spinal cord compression advice line now, or go to an emergency "
                       "department; an MRI scan of the whole spine is needed within 24 hours",
-         "urgent": "a doctor within a few days, who can arrange blood tests and a scan; if a "
-                   "cancer team looks after you, phone their advice line today"},
+         "urgent": "a doctor within a few days, who can arrange blood tests and an X-ray or "
+                   "scan; if a cancer team looks after you, phone their advice line today"},
         "[finucane_2020]; [nice_ng234]; [nhs_back_pain]"),
     RedFlagCondition(
         "infection", "Possible spinal infection",

@@ -4,7 +4,7 @@ from engine.rulebook_doc import Catalogue, Phase
 from knowledge.causes import CAUSES
 from knowledge.exercises import EXERCISES
 from knowledge.red_flags import RED_FLAG_CONDITIONS
-from knowledge.rules.phases import ADVICE, ASSESSMENT, DECISION, FINDINGS, GATE, TALLY
+from knowledge.rules.phases import ADVICE, ASSESSMENT, DECISION, FINDINGS, GATE, REVIEW, TALLY, VETO
 
 TITLE = "lbp-screen rulebook"
 
@@ -29,7 +29,11 @@ PHASES = {p.salience: p for p in (
     Phase(TALLY, "tally", "counts the responder evidence for each direction"),
     Phase(DECISION, "decision", "decides the responder type and the urgency"),
     Phase(GATE, "gate", "decides whether exercise advice may be given at all"),
+    Phase(VETO, "veto", "rules out, or marks for care, every exercise whose loads the case "
+                        "makes unsafe, before any is recommended"),
     Phase(ADVICE, "advice", "recommends, cautions against or rules out exercises"),
+    Phase(REVIEW, "review", "moves a recommended exercise to the caution list when the case "
+                            "asks for care with one of its loads"),
     Phase(ASSESSMENT, "assessment", "words the professional-assessment advice for the urgency"),
 )}
 

@@ -14,13 +14,15 @@ from engine.rulebook import Conclude
 from knowledge.causes import CAUSES
 from knowledge.exercises import EXERCISES
 from knowledge.facts import (
-    Assessment, ExerciseAdvice, ScreeningWarning, PossibleCause, RedFlag, Responder,
+    Assessment, ExerciseAdvice, OpenQuestion, ScreeningWarning, PossibleCause, RedFlag, Responder,
     ResponderEvidence, Urgency,
 )
 from knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_ADVICE, URGENCY_LEVELS
 from knowledge.vocabulary import VOCABULARY
 
 # Closes the advice at every urgency: true in an emergency as much as in a routine case.
+PRESSING_URGENCIES = ("emergency", "urgent")  # the flags the exercise gate waits on
+
 SCREENING_NOTICE = ("This is a screening and teaching aid, not a diagnosis: the registered "
                     "physiotherapist or doctor who examines you decides what is wrong and "
                     "what to do next.")
@@ -30,8 +32,8 @@ WARNING_TEXT = {
                 "no exercise advice is given; please see a clinician experienced with young people.",
     "age_not_known": "Age was not given: the advice assumes an adult.",
     "warning_signs_not_asked": "No exercise advice is given until every warning-sign question "
-                               "that can raise an urgent or emergency flag by itself has been "
-                               "answered; the unanswered ones are named above.",
+                               "that could still raise an urgent or emergency red flag has been "
+                               "answered; they are named above.",
 }
 
 
@@ -100,6 +102,17 @@ def _open_questions(urgency: str, open_questions) -> list[dict[str, Any]]:
                         "urgency": could_raise[0]["urgency"], "could_raise": could_raise})
     # stable sort: within one urgency the questions keep their vocabulary order
     return sorted(entries, key=lambda e: URGENCY_LEVELS.index(e["urgency"]))
+
+
+def given_facts(case, open_questions) -> list[Fact]:
+    """Before any rule fires: one ``OpenQuestion`` for each unanswered question whose answer
+    could still raise an urgent or emergency red flag (the safety gate reads them)."""
+    found = open_questions(RedFlag, {"urgency": among(*PRESSING_URGENCIES)})
+    facts = []
+    for field_name, rules in found.items():
+        urgencies = [v["urgency"] for r in rules for v in _red_flags_concluded(r)]
+        facts.append(OpenQuestion(field=field_name, urgency=min(urgencies, key=URGENCY_LEVELS.index)))
+    return facts
 
 
 def _red_flags_concluded(rule) -> list[dict[str, Any]]:
@@ -178,23 +191,29 @@ def _red_flags(flags, ordered):
     return result
 
 
+# When rules disagree about one exercise, the strictest advice wins (a veto or the article's
+# own warning over a caution, either over a recommendation, which vetoes already prevent).
+STRICTEST_FIRST = ("avoid", "caution", "recommended")
+
+
 def _exercises(advice, ordered):
-    """One entry per exercise and kind of advice, in catalogue order.  When several rules
-    give the same advice with different reasons, every reason is kept, in firing order."""
+    """One entry per exercise, in catalogue order, under its strictest advice.  When several
+    rules give that advice with different reasons, every reason is kept, in firing order."""
     sections = {"recommended": [], "avoid": [], "caution": []}
     by_exercise_and_kind: dict[tuple[str, str], list] = {}
     for fact in advice:
         by_exercise_and_kind.setdefault((fact["exercise"], fact["advice"]), []).append(fact)
     for exercise_id in EXERCISES:
-        for kind, entries in sections.items():
-            found = by_exercise_and_kind.get((exercise_id, kind))
-            if not found:
-                continue
+        kind = next((k for k in STRICTEST_FIRST if (exercise_id, k) in by_exercise_and_kind), None)
+        if kind is not None:
+            entries = sections[kind]
+            found = by_exercise_and_kind[(exercise_id, kind)]
             entry = {"id": exercise_id}
             rules = ordered(f["rule"] for f in found)
             if kind != "recommended":
-                reason_of = {f["rule"]: f["reason"] for f in found}
-                entry["reason"] = " ".join(dict.fromkeys(reason_of[r] for r in rules))
+                # one rule may give several reasons (a veto rule applying two vetoes)
+                by_rule = sorted(found, key=lambda f: rules.index(f["rule"]))
+                entry["reason"] = " ".join(dict.fromkeys(f["reason"] for f in by_rule))
             entry["rules"] = rules
             entries.append(entry)
     return sections

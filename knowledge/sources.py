@@ -41,6 +41,11 @@ SOURCES = {s.key: s for s in (
            "NHS website, Back pain: when to ask for an urgent GP appointment or call 111, and when "
            "to call 999 or go to A&E.",
            "https://www.nhs.uk/conditions/back-pain/"),
+    Source("nhs_sciatica",
+           "NHS website, Sciatica: when to call 999 or go to A&E (sciatica on both sides, "
+           "weakness or numbness in both legs that is severe or getting worse, saddle, bladder "
+           "or bowel symptoms).",
+           "https://www.nhs.uk/conditions/sciatica/"),
     Source("asas_ibp_2009",
            "Sieper J, van der Heijde D, Landewe RB, et al. New criteria for inflammatory back pain "
            "in patients with chronic back pain: a real patient exercise by experts from the "
@@ -74,6 +79,22 @@ SOURCES = {s.key: s for s in (
            "Berlin criteria: morning stiffness over 30 minutes, better with exercise and not "
            "with rest).",
            "https://doi.org/10.1002/art.21619"),
+    Source("ros_exercise_2019",
+           "Royal Osteoporosis Society. Strong, Steady and Straight: an expert consensus statement "
+           "on physical activity and exercise for osteoporosis (2019; Brooke-Wavell K, et al., "
+           "Br J Sports Med 2022;56:837-846): avoid loaded, end-of-range, repeated or sustained "
+           "spinal flexion, especially combined with twisting.",
+           "https://theros.org.uk/"),
+    Source("sinaki_1984",
+           "Sinaki M, Mikkelsen BA. Postmenopausal spinal osteoporosis: flexion versus extension "
+           "exercises. Arch Phys Med Rehabil 1984;65(10):593-596 (more new vertebral fractures "
+           "with flexion exercises).",
+           "https://pubmed.ncbi.nlm.nih.gov/6487063/"),
+    Source("nice_cg161",
+           "NICE clinical guideline CG161, Falls in older people: assessing risk and prevention "
+           "(2013): falls risk assessment for people aged 65 and over, and for anyone who has "
+           "fallen or is unsteady.",
+           "https://www.nice.org.uk/guidance/cg161"),
     Source("project",
            "lbp-screen design decision, recorded in the rule's rationale and the README "
            "(how evidence is combined, when advice is withheld, how results are worded)."),

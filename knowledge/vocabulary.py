@@ -134,8 +134,9 @@ FIELDS = (
               "Are the leg symptoms new or getting worse quickly, slowly changing over months, or "
               "unchanged? (new_or_worsening, slowly_worsening, stable)",
               "Only if there is leg pain, numbness or weakness. new_or_worsening: began in the "
-              "last two weeks, or worse over days. slowly_worsening: gradually worse over months. "
-              "stable: unchanged for months.", "red_flags", premise=LEG_SYMPTOMS),
+              "last two weeks, or worse over days. slowly_worsening: began longer ago and is "
+              "gradually worse over months. stable: unchanged for three months or more.",
+              "red_flags", premise=LEG_SYMPTOMS),
     _yes_no("significant_trauma", "major trauma such as a fall from height or a road accident",
             "Did the pain start after a major injury, such as a fall from a height or a road accident?",
             "A big force, not an everyday twist or lift.", "red_flags"),
@@ -233,6 +234,10 @@ FIELDS = (
     _yes_no("runner", "runs regularly", "Does the person run regularly?", "Most weeks.", "history"),
     _yes_no("leg_length_discrepancy", "known difference in leg length",
             "Is there a known difference in leg length?", "Measured or told by a clinician.", "history"),
+    _yes_no("falls_or_balance_problems", "a fall in the past year, or feeling unsteady on the feet",
+            "Has the person fallen in the past year, or do they feel unsteady on their feet?",
+            "Any fall, even without injury; or needing to hold on when walking or turning.",
+            "history"),
     _yes_no("hyperextension_sport", "sport with repeated back-arching (gymnastics, dance, fast bowling...)",
             "Does the person play a sport that arches the back again and again?",
             "Gymnastics, dance, fast bowling, diving, high jump and the like.", "history"),
@@ -294,4 +299,5 @@ WORDING = {
     "runner": "the person runs regularly",
     "leg_length_discrepancy": "the legs differ in length",
     "hyperextension_sport": "the person plays a sport that arches the back repeatedly",
+    "falls_or_balance_problems": "the person has fallen in the past year or feels unsteady",
 }

@@ -107,3 +107,11 @@ def raw_cases(draw):
     names = draw(st.lists(st.one_of(st.sampled_from(list(KB.vocabulary.fields)), st.text(max_size=10)),
                           max_size=12, unique=True))
     return {name: draw(raw_values()) for name in names}
+
+
+# Every warning-sign question asked of everyone, answered so that it raises no flag: what a
+# case needs before any exercise advice is given (knowledge base 2.0).
+CALM_WARNING_SIGNS = {spec.name: ("none" if spec.name == "leg_pain" else "no")
+                      for spec in KB.vocabulary if spec.group == "red_flags" and spec.premise is None
+                      and isinstance(spec.kind, Choice) and "no" in spec.kind.values
+                      or spec.name == "leg_pain"}

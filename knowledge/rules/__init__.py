@@ -1,5 +1,5 @@
 """The rulebook, grouped by topic in the order a reader meets them."""
-from knowledge.rules import causes, exercises, red_flags, responder, safety
+from knowledge.rules import causes, exercises, red_flags, responder, safety, vetoes
 
 TOPICS = {
     "responder": "Responder type",
@@ -8,4 +8,5 @@ TOPICS = {
     "safety": "Safety: red flags, urgency and assessment",
 }
 
-RULES = [*responder.RULES, *causes.RULES, *exercises.RULES, *red_flags.RULES, *safety.RULES]
+RULES = [*responder.RULES, *causes.RULES, *vetoes.RULES, *exercises.RULES, *red_flags.RULES,
+         *safety.RULES]

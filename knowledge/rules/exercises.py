@@ -29,9 +29,10 @@ ones, and only when a hip finding calls for them.
 """
 from engine.conditions import answer, any_of, concluded, not_concluded
 from engine.rulebook import conclude
-from knowledge.exercises import EXERCISES, EXTENSION, FLEXION
+from knowledge.exercises import EXERCISES, EXTENSION, FLEXION, NEUTRAL
 from knowledge.facts import ExerciseAdvice, ExerciseAdviceWithheld, Responder
 from knowledge.rules.phases import ADVICE, rule
+from knowledge.rules.vetoes import downgrade_rules, not_vetoed
 
 TOPIC = "exercises"
 OPPOSITE = {EXTENSION: FLEXION, FLEXION: EXTENSION}
@@ -58,7 +59,9 @@ def _advice_rule(id, title, exercise, advice, when, rationale, source, reason=No
     values = {"exercise": exercise.id, "advice": advice}
     if reason is not None:
         values["reason"] = reason
-    return rule(id, title, topic=TOPIC, phase=ADVICE, when=[GATE_OPEN, *when],
+    # a veto (knowledge/rules/vetoes.py, an earlier phase) wins over every recommendation
+    guard = [not_vetoed(exercise.id)] if advice == "recommended" else []
+    return rule(id, title, topic=TOPIC, phase=ADVICE, when=[GATE_OPEN, *guard, *when],
                 then=[conclude(ExerciseAdvice, **values)], rationale=rationale, source=source)
 
 
@@ -72,7 +75,12 @@ def _responder_is(kind):
 
 
 def _directional_recommendation(kind, exercise):
-    if exercise.article_set == kind:
+    if exercise.article_set == kind and exercise.direction == NEUTRAL:
+        why = (f"The article lists the {exercise.name.lower()} among its exercises for "
+               f"{kind} responders. It {exercise.direction_reason}, so it neither eases nor "
+               "loads the lower back in either direction; it is offered as the article does.")
+        source = f"{exercise.source}; {TYPE_SECTION[kind]}"
+    elif exercise.article_set == kind:
         why = (f"The article lists the {exercise.name.lower()} among its exercises for "
                f"{kind} responders: it {exercise.direction_reason}, the movement that eases "
                "their pain.")
@@ -130,7 +138,7 @@ def _responder_rules(kind):
     rules = []
     for exercise in EXERCISES.values():
         warnings = [w for w in exercise.warnings if w.responder == kind]
-        if exercise.direction == kind and not exercise.advanced:
+        if (exercise.direction == kind or exercise.article_set == kind) and not exercise.advanced:
             rules.append(_directional_recommendation(kind, exercise))
         for warning in warnings:
             rules.append(_article_warning(kind, exercise, warning))
@@ -215,8 +223,11 @@ def _hip_rules():
     return offers
 
 
-RULES = [
+_ADVICE_RULES = [
     *_responder_rules(EXTENSION), _cat_cow_caution(EXTENSION),
     *_responder_rules(FLEXION), _cat_cow_caution(FLEXION),
     *_hip_rules(),
 ]
+RECOMMENDABLE = sorted({dict(action.values)["exercise"] for r in _ADVICE_RULES for action in r.then
+                        if dict(action.values).get("advice") == "recommended"})
+RULES = [*_ADVICE_RULES, *downgrade_rules(RECOMMENDABLE)]

@@ -7,7 +7,9 @@ FINDINGS = 90     # read the answers: red flags, responder evidence, possible ca
 TALLY = 80        # count responder evidence
 DECISION = 70     # responder type; urgency from the red flags found
 GATE = 60         # whether exercise advice may be given at all
+VETO = 55         # what the case rules out: exercises whose loads it makes unsafe
 ADVICE = 50       # exercise advice
+REVIEW = 45       # recommendations the case asks to be done with care are marked so
 ASSESSMENT = 40   # the professional-assessment advice, worded for the urgency
 
 

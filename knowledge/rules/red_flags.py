@@ -60,8 +60,18 @@ INFECTION_RISK = (answer("immunosuppressed", "yes"), answer("iv_drug_use", "yes"
                   answer("long_term_steroids", "yes"))
 BILATERAL_SYMPTOMS = any_of(answer("leg_pain", "both_legs"), answer("nerve_symptoms_both_legs", "yes"))
 LEG_NERVE_SYMPTOM = any_of(answer("leg_numbness_or_tingling", "yes"), answer("leg_weakness", "yes"))
-# Leg symptoms known to be long-standing: unchanged, or only slowly changing, for months.
-NOT_ACUTE = one_of("leg_symptoms_course", "stable", "slowly_worsening")
+# Leg symptoms known to be long-standing: unchanged, or only slowly changing, in an episode
+# of three months or more (the course answer alone is not trusted to carry the time).
+NOT_ACUTE = all_of_these(one_of("leg_symptoms_course", "stable", "slowly_worsening"),
+                         at_least_value("duration_weeks", CHRONIC_WEEKS))
+# Unchanged for three months or more: not getting worse at all.
+LONG_STANDING_STABLE = all_of_these(answer("leg_symptoms_course", "stable"),
+                                    at_least_value("duration_weeks", CHRONIC_WEEKS))
+ANY_LEG_PAIN = one_of("leg_pain", "one_leg", "both_legs")
+# A nerve-root feature in a leg: pain below the knee, numbness, weakness, or both legs.
+LEG_ROOT_FEATURE = any_of(answer("pain_below_knee", "yes"), answer("leg_numbness_or_tingling", "yes"),
+                          answer("leg_weakness", "yes"), answer("nerve_symptoms_both_legs", "yes"),
+                          answer("leg_pain", "both_legs"))
 # Leg pain the answers place above the knee, with no nerve symptom (referred, not radicular).
 ABOVE_KNEE_ONLY = all_of_these(answer("pain_below_knee", "no"), answer("leg_numbness_or_tingling", "no"),
                                answer("leg_weakness", "no"))
@@ -94,35 +104,44 @@ RULES = [
           "[girft_ces_2023]; [nhs_back_pain] 999 or A&E; [finucane_2020] cauda equina",
           CES_CONSENSUS),
     _flag("R-FLAG-CES-SEXUAL-DYSFUNCTION-WITH-OTHER-SIGNS",
-          "Suspected cauda equina: new sexual change with symptoms in both legs",
+          "Suspected cauda equina: new sexual change with nerve-root symptoms in a leg",
           "cauda_equina", "emergency", "sexual_dysfunction_with_bilateral_symptoms",
-          [answer("sexual_dysfunction", "yes"), BILATERAL_SYMPTOMS],
-          "A new loss of genital feeling or sexual function together with symptoms in both "
-          "legs points to the sacral roots and more than one root at once: same-day "
-          "assessment and MRI. (Saddle numbness or a bladder or bowel change makes it an "
-          "emergency by the rules above.)",
-          "[girft_ces_2023] sexual dysfunction with other features; [finucane_2020] cauda equina",
+          [answer("sexual_dysfunction", "yes"), LEG_ROOT_FEATURE, unless(NOT_ACUTE),
+           unless(ABOVE_KNEE_ONLY)],
+          "A new loss of genital feeling or sexual function together with nerve-root symptoms "
+          "in a leg (pain below the knee, numbness, weakness, or symptoms in both legs) points "
+          "to compression of the sacral roots: same-day assessment and MRI. Decided openly: "
+          "not when the answers say the leg symptoms are long-standing, or that the pain stays "
+          "above the knee without nerve symptoms. (Saddle numbness or a bladder or bowel "
+          "change makes it an emergency by the rules above.)",
+          "[girft_ces_2023] new or deteriorating sexual dysfunction; [finucane_2020] cauda equina",
           CES_CONSENSUS),
     _flag("R-FLAG-CES-SEXUAL-DYSFUNCTION", "Cauda equina risk: new change in sexual function",
           "cauda_equina", "urgent", "sexual_dysfunction",
           [answer("sexual_dysfunction", "yes")],
           "The sacral roots that serve the bladder also serve the genitals, so a new loss of "
           "genital feeling or sexual function with back pain deserves a doctor's examination. "
-          "Decided openly: urgent, not an emergency, when it is the only other feature, as "
-          "the national pathway judges that picture unlikely to be cauda equina syndrome; "
-          "medicines for pain, and pain itself, are commoner causes.",
-          "[girft_ces_2023] sexual dysfunction as the only feature; [project] escalation",
-          "Consensus (GIRFT 2023): as the only feature it seldom means cauda equina syndrome."),
+          "Decided openly: urgent, not an emergency, when back pain is the only other "
+          "feature, the picture the national pathway judges unlikely to be cauda equina "
+          "syndrome (medicines for pain, and pain itself, are commoner causes); with a "
+          "nerve-root symptom in a leg the rule above makes it an emergency.",
+          "[girft_ces_2023] sexual dysfunction with back pain as the only other feature; "
+          "[project] escalation",
+          "Consensus (GIRFT 2023): with back pain alone it seldom means cauda equina syndrome."),
     _flag("R-FLAG-CES-NERVE-SYMPTOMS-BOTH-LEGS",
           "Suspected cauda equina: numbness, tingling or weakness in both legs, not known to be stable",
           "cauda_equina", "emergency", "nerve_symptoms_both_legs",
           [answer("nerve_symptoms_both_legs", "yes"), unless(NOT_ACUTE)],
           "Altered feeling or strength on both sides suggests several nerve roots or the "
           "central canal are involved. Unless the answers say it has been unchanged, or only "
-          "slowly changing, for months, a developing central compression must be ruled out the "
-          "same day. Decided openly: an unanswered course does not lower the urgency.",
-          "[girft_ces_2023] neurological deficit in both legs; [finucane_2020] cauda equina",
-          CES_CONSENSUS),
+          "slowly changing, through an episode of three months or more, a developing central "
+          "compression must be ruled out the same day. Decided openly, and more cautious than "
+          "the national pathway, which lists a severe or progressive deficit in both legs as "
+          "the emergency: an unanswered or recent course does not lower the urgency.",
+          "[nhs_sciatica] 999 (symptoms on both sides); [girft_ces_2023] deficit in both legs; "
+          "[finucane_2020] cauda equina; [project] escalation",
+          "Consensus; the pathway's emergency is a progressive deficit in both legs, and "
+          "treating every recent one as an emergency is this project's cautious decision."),
     _flag("R-FLAG-CES-BILATERAL-NEW-OR-WORSENING",
           "Suspected cauda equina: new or quickly worsening nerve-root pain in both legs",
           "cauda_equina", "emergency", "new_or_worsening_symptoms_both_legs",
@@ -130,13 +149,15 @@ RULES = [
            unless(ABOVE_KNEE_ONLY)],
           "Nerve-root pain in both legs that began in the last two weeks or is getting worse "
           "quickly may mean a large central disc is compressing the cauda equina; it needs "
-          "same-day assessment. Decided openly: pain that the answers place above the knee "
-          "with no numbness, tingling or weakness (for example a strained back referring "
-          "into both buttocks and thighs) is not counted, and a slowly changing course is "
-          "not an emergency.",
-          "[girft_ces_2023] new bilateral radicular symptoms; [nhs_back_pain] 999 or A&E "
-          "(both legs); [finucane_2020]",
-          CES_CONSENSUS),
+          "same-day assessment. Decided openly, more cautious than the national pathway (which "
+          "lists bilateral nerve-root pain as a warning sign): pain that the answers place "
+          "above the knee with no numbness, tingling or weakness (for example a strained back "
+          "referring into both thighs) is not counted, and a slowly changing course is not "
+          "an emergency.",
+          "[nhs_sciatica] 999 (sciatica on both sides); [girft_ces_2023] bilateral radicular "
+          "symptoms as a warning sign; [finucane_2020]; [project] escalation",
+          "Consensus; the pathway names new bilateral nerve-root pain a warning sign, and "
+          "sending it the same day is this project's cautious decision."),
     _flag("R-FLAG-CES-BILATERAL-NERVE-SYMPTOMS",
           "Cauda equina risk: pain in both legs with numbness, tingling or weakness",
           "cauda_equina", "urgent", "bilateral_leg_nerve_symptoms",
@@ -186,6 +207,16 @@ RULES = [
           "Stable weakness, without worsening, is not flagged here.",
           "[nice_cks_sciatica] progressive neurological deficit; [finucane_2020]",
           "Consensus (NICE CKS; Finucane 2020); no accuracy figure."),
+    _flag("R-FLAG-NEURO-SLOWLY-WORSENING-BOTH-LEGS",
+          "Progressive deficit: numbness, tingling or weakness in both legs slowly getting worse",
+          "progressive_neurological_deficit", "urgent", "slowly_worsening_nerve_symptoms_both_legs",
+          [answer("nerve_symptoms_both_legs", "yes"), answer("leg_symptoms_course", "slowly_worsening")],
+          "Altered feeling or strength in both legs that keeps spreading over months is not "
+          "the sudden picture of cauda equina compression, but it needs a doctor within days: "
+          "a neuropathy, a vitamin deficiency, diabetes or compression of the spinal cord "
+          "higher up can all do it.",
+          "[finucane_2020] neurological deficit; [nice_cks_sciatica]; [project] escalation",
+          "Consensus (Finucane 2020); no accuracy figure for this pattern."),
     _flag("R-FLAG-NEURO-PROGRESSIVE-BILATERAL",
           "Progressive deficit: worsening weakness with symptoms in both legs",
           "progressive_neurological_deficit", "emergency", "progressive_weakness_both_legs",
@@ -205,18 +236,20 @@ RULES = [
                   answer("sexual_dysfunction", "yes"), answer("leg_weakness_progressive", "yes"),
                   all_of_these(any_of(answer("leg_weakness", "yes"),
                                       answer("leg_numbness_or_tingling", "yes"),
-                                      answer("pain_below_knee", "yes"), BILATERAL_SYMPTOMS),
-                               unless(NOT_ACUTE)))],
+                                      ANY_LEG_PAIN, BILATERAL_SYMPTOMS),
+                               unless(LONG_STANDING_STABLE)))],
           "In someone who has had cancer, back pain with leg weakness, numbness or tingling, "
           "symptoms in both legs or a change in bladder, bowel or sexual function may mean a "
           "deposit in the spine is pressing on the cord or the nerve roots. NICE asks for "
           "immediate contact with the acute oncology or spinal cord compression team and an "
           "MRI within 24 hours, because walking and continence are lost within hours to days "
           "once compression progresses. Decided openly: NICE lists radicular pain, limb "
-          "weakness, sensory loss and sphincter change, so leg pain below the knee counts as "
-          "nerve-root pain here, as does any numbness or tingling; limb symptoms that the "
-          "answers say are long-standing (unchanged or slowly changing for months, such as a "
-          "chemotherapy neuropathy) do not, and stay urgent through the cancer-history rule.",
+          "weakness, sensory loss and sphincter change, so any leg pain counts as possible "
+          "nerve-root pain here (upper lumbar roots hurt above the knee), as does any numbness "
+          "or tingling; limb symptoms that the answers say have been unchanged through an "
+          "episode of three months or more (such as a chemotherapy neuropathy) do not, and "
+          "stay urgent through the cancer-history rule. Slowly worsening ones still count: "
+          "compression often evolves over weeks.",
           "[nice_ng234] metastatic spinal cord compression: immediate referral; [finucane_2020]",
           "Consensus (NICE NG234): urgency set by the harm of delay; a cancer history alone "
           "raises the probability of spinal malignancy to about 33% (Downie 2013)."),
@@ -226,8 +259,9 @@ RULES = [
           "A past or current cancer is the strongest single warning sign for a spinal tumour. "
           "Decided openly: urgent at any age, because spread to the spine is not limited to "
           "older people; and not flagged when the answers say the only cancer was a "
-          "non-melanoma skin cancer, which almost never spreads. When that was not asked the "
-          "flag stands.",
+          "non-melanoma skin cancer: a basal cell cancer almost never spreads, and a skin "
+          "squamous cell cancer spreads in a few per cent, seldom to the spine. When that was "
+          "not asked the flag stands.",
           "[finucane_2020] malignancy; [nice_ng234] new spinal pain after cancer; [downie_2013]",
           "Downie 2013: post-test probability of spinal malignancy 33% (95% CI 22-46%), the "
           "only malignancy red flag that raised it meaningfully."),
@@ -247,10 +281,12 @@ RULES = [
           f"From {MALIGNANCY_AGE}, pain in the thoracic spine, where metastases most often "
           f"settle and where osteoporotic fractures are common, lies outside the mechanical "
           f"low back pattern this screen addresses and calls for a doctor's review within "
-          f"days. Decided openly: night pain is no longer a malignancy sign here, alone or in "
-          f"combination, because on its own it predicts little.",
+          f"days (blood tests and an X-ray or scan). Decided openly: night pain is no longer a "
+          f"malignancy sign here, alone or in combination, because on its own it predicts "
+          f"little; NICE's advice on thoracic pain is for people with cancer, used here by "
+          f"analogy.",
           "[finucane_2020] malignancy and fracture (thoracic pain, age over 50); "
-          "[nice_ng234] thoracic pain",
+          "[nice_ng234] thoracic pain (by analogy)",
           "Consensus (Finucane 2020); no accuracy figure for thoracic pain. Age over 50 "
           "alone barely changes the probability of malignancy (Downie 2013)."),
     # Infection.

@@ -11,61 +11,21 @@ question whose answer could still make the result more pressing.
 Decided openly: there is no upper age warning.  NICE NG59 covers everyone over 16 with no
 upper limit, and the article's advice is not age-limited.  What changes with age is the
 chance of a serious cause, and the red flags that depend on age handle that (a fracture
-after a minor injury from 65, night pain as a malignancy sign from 50); a blanket warning
+after a minor injury or a sudden onset from 70, thoracic pain from 50); a blanket warning
 for old age would add words without changing what the person should do.
 """
-from engine.conditions import Truth, among, below_value, concluded, not_answered, not_concluded
+from engine.conditions import among, below_value, concluded, not_answered, not_concluded
 from engine.rulebook import conclude
 from knowledge.facts import (
-    Assessment, ExerciseAdviceWithheld, ScreeningWarning, RedFlag, Urgency,
+    Assessment, ExerciseAdviceWithheld, OpenQuestion, ScreeningWarning, RedFlag, Urgency,
 )
-from engine.vocabulary import Choice
-from knowledge.rules import red_flags
 from knowledge.rules.phases import ASSESSMENT, DECISION, FINDINGS, GATE, rule
-from knowledge.vocabulary import VOCABULARY
 
 TOPIC = "safety"
 ADULT_AGE = 18  # the article and the guidance behind these rules address adults
 
 PRESSING = ("emergency", "urgent")  # the urgencies that withhold exercise advice
 
-
-def _raises_a_pressing_flag_alone(spec) -> bool:
-    """Whether some answer to this question, with nothing else known, fires an urgent or
-    emergency red-flag rule."""
-    for value in spec.kind.values:
-        for flag_rule in red_flags.RULES:
-            urgency = dict(flag_rule.then[0].values)["urgency"]
-            if urgency in PRESSING and all(
-                    c.evaluate({spec.name: value}, None) is Truth.HELD for c in flag_rule.when):
-                return True
-    return False
-
-
-# The questions that must be answered before any exercise is suggested, derived from the
-# red-flag rules: every question asked of everyone (no premise) one answer to which raises
-# an urgent or emergency flag by itself.
-SCREEN_BEFORE_EXERCISE = tuple(
-    spec.name for spec in VOCABULARY.answer_fields()
-    if spec.premise is None and isinstance(spec.kind, Choice) and _raises_a_pressing_flag_alone(spec))
-
-
-def _not_screened(field: str):
-    return rule(f"R-SAFETY-NOT-SCREENED-{field.upper().replace('_', '-')}",
-                f"No exercise advice until {field.replace('_', ' ')} has been asked",
-                topic=TOPIC, phase=GATE,
-                when=[not_answered(field), not_concluded(Urgency, level=among(*PRESSING))],
-                then=[conclude(ExerciseAdviceWithheld, reason="warning_signs_not_asked"),
-                      conclude(ScreeningWarning, code="warning_signs_not_asked")],
-                rationale="Red flags are screened before management begins: this question is "
-                          "asked of everyone and one answer to it raises an urgent or "
-                          "emergency flag by itself (the list is derived from the red-flag "
-                          "rules), so while it is "
-                          "unanswered the tool suggests no exercise. Decided openly in "
-                          "knowledge base 2.0 after clinical review (1.0 gave the advice with a "
-                          "warning beside it); the result names the unanswered questions.",
-                source="[nice_ng59] assessment before management; [finucane_2020]; "
-                       "[project] unknown is not no")
 
 RULES = [
     rule("R-SAFETY-AGE-UNDER-ADULT", "Under 18: outside the population these rules were written for",
@@ -111,7 +71,19 @@ RULES = [
          rationale="No flag calls for speed; a routine assessment still comes first, before "
                    "any self-directed exercise.",
          source="[nice_ng59]; [article] Treatment"),
-    *[_not_screened(field) for field in SCREEN_BEFORE_EXERCISE],
+    rule("R-SAFETY-WARNING-SIGNS-NOT-ALL-ASKED",
+         "No exercise advice while a warning-sign question that could raise a flag is unanswered",
+         topic=TOPIC, phase=GATE,
+         when=[concluded(OpenQuestion), not_concluded(Urgency, level=among(*PRESSING))],
+         then=[conclude(ExerciseAdviceWithheld, reason="warning_signs_not_asked"),
+               conclude(ScreeningWarning, code="warning_signs_not_asked")],
+         rationale="Red flags are screened before management begins. While some unanswered "
+                   "question could still raise an urgent or emergency red flag (found from the "
+                   "red-flag rules before any rule fires, and named in the result), the tool "
+                   "suggests no exercise. Decided openly in knowledge base 2.0 after clinical "
+                   "review: 1.0 gave the advice with a warning beside it.",
+         source="[nice_ng59] assessment before management; [finucane_2020]; "
+                "[project] unknown is not no"),
     rule("R-SAFETY-WITHHOLD-EXERCISE", "Urgent or emergency: no exercise advice",
          topic=TOPIC, phase=GATE, when=[concluded(Urgency, level=among("emergency", "urgent"))],
          then=[conclude(ExerciseAdviceWithheld, reason="red_flag")],

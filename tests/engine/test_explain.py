@@ -16,10 +16,11 @@ from hypothesis import given, settings
 
 import engine
 from engine.conditions import (
-    Answer, NotAnswered, NotConcluded, Unless, OneOf, Truth, answer, concluded, not_concluded,
+    Answer, Concluded, NotAnswered, NotConcluded, Unless, OneOf, Truth, answer, concluded, not_concluded,
 )
 from engine.experta_compat import KnowledgeEngine
 from engine.explain import Explanation, Target, UnknownTarget
+from engine.interview import open_question_finder
 from engine.rulebook import Tally, compile_engine, conclude
 from engine.runner import Screener
 from engine.vocabulary import Choice, Number
@@ -76,6 +77,9 @@ def experta_firing_order(raw) -> list[str]:
     plain = _plain_engine()
     plain.reset()
     plain.declare(KB.case_fact(**case.answers))
+    given = KB.given_facts(case, open_question_finder(KB, case.answers))
+    if given:
+        plain.declare(*given)
     handler, level = _FireLog(), watchers.RULES.level
     watchers.RULES.addHandler(handler)
     watchers.RULES.setLevel(logging.INFO)
@@ -133,6 +137,8 @@ def _check_derivation_ends_in_case_answers(explanation: Explanation):
                 elif condition.kind == "exemption":  # granted by no answer given
                     assert isinstance(spec, Unless)
                     assert condition.answers.items() <= answers.items()
+                elif condition.kind == "given":  # derived from the answers before the run
+                    assert isinstance(spec, Concluded) and explanation.run.given
                 elif condition.kind == "not_answered":
                     assert isinstance(spec, NotAnswered) and spec.field not in answers
                 else:

@@ -46,11 +46,25 @@ def test_every_warned_question_has_a_witness_the_engine_confirms(raw):
             assert URGENCY_LEVELS.index(raised["urgency"]) < URGENCY_LEVELS.index(result["urgency"])
             for rule_id in raised["rules"]:
                 assert rule_id in pressing
-                completion, value = PLAN.raising_witness(KB.rule(rule_id), name, answers)
+                asked = _witnessed_question(KB.rule(rule_id), name, answers, result)
+                completion, value = PLAN.raising_witness(KB.rule(rule_id), asked, answers)
                 assert value is not None, f"{rule_id}/{name}: warned without a witness"
                 base = {**answers, **completion}
                 assert rule_id not in engine.screen(base)["fired_rules"]
-                assert rule_id in engine.screen({**base, name: value})["fired_rules"]
+                assert rule_id in engine.screen({**base, asked: value})["fired_rules"]
+
+
+def _witnessed_question(rule, name, answers, result):
+    """The question whose answer can fire the rule: ``name`` itself, or, for a premise
+    question that inherits what its follow-up could raise, that follow-up."""
+    if PLAN.raising_witness(rule, name, answers) is not None:
+        return name
+    follow_ups = [e["field"] for e in result["open_questions"]
+                  if KB.vocabulary[e["field"]].premise is not None
+                  and name in KB.vocabulary[e["field"]].premise.condition.fields()
+                  and PLAN.raising_witness(rule, e["field"], answers) is not None]
+    assert follow_ups, f"{rule.id}/{name}: neither it nor a follow-up can raise the flag"
+    return follow_ups[0]
 
 
 def _values(spec) -> list:
