@@ -16,8 +16,11 @@ INTRO = (
     "Each rule lists its conditions under *when*: all of them must hold for the rule to fire. "
     "A condition holds only on an explicit answer. A question left blank or answered "
     "'unknown' is not known, which is never the same as 'no': it satisfies neither a 'yes' "
-    "condition nor a 'no' condition, so a missing answer never counts as evidence. The only "
-    "rules that look at a missing answer are the ones that warn it is missing.",
+    "condition nor a 'no' condition, so a missing answer never counts as evidence. A "
+    "condition starting 'unless' is an exemption: it holds until an answer grants it, so a "
+    "missing answer can keep a warning in place but never creates one. The only other rules "
+    "that look at a missing answer are the ones that warn it is missing, and the safety gate, "
+    "which waits while a question that could still raise a red flag is unanswered.",
     "Rules run in phases, highest first; within a phase they fire in the order printed here. "
     "A rule that asks whether something was *not* concluded runs in a later phase than every "
     "rule that could conclude it.",
