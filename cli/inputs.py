@@ -20,7 +20,8 @@ class InputError(Exception):
 # Expectation keys of an annotated case and the JSON type each takes.
 EXPECTATION_KINDS = {"responder": str, "urgency": str, "possible_causes": list, "red_flags": list,
                      "recommended": list, "avoid": list, "caution": list, "rules_fired": list,
-                     "rules_not_fired": list, "warned_about": list, "not_warned_about": list}
+                     "rules_not_fired": list, "warned_about": list, "not_warned_about": list,
+                     "psychosocial_risk": str}
 
 
 @dataclass(frozen=True)

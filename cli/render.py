@@ -33,6 +33,8 @@ def result_text(kb: KnowledgeBase, label: str, result: dict[str, Any]) -> str:
         lines.extend(_rule_line(kb, r) for r in condition["rules"])
     responder = result["responder"]
     lines.append(f"Responder type: {responder['type']}")
+    lines.append(textwrap.fill("Basis: " + responder["basis"], WIDTH, initial_indent="  ",
+                               subsequent_indent="    "))
     lines.append("  evidence for:" if responder["for"] else "  evidence for: none")
     lines.extend(_rule_line(kb, r) for r in responder["for"])
     lines.append("  evidence against:" if responder["against"] else "  evidence against: none")
@@ -57,6 +59,16 @@ def result_text(kb: KnowledgeBase, label: str, result: dict[str, Any]) -> str:
             lines.append("Exercises: withheld until a clinician has assessed the red flags above")
         else:
             lines.append("Exercises: none suggested")
+    if result["self_care"]:
+        lines.append("Self-care for everyone with low back pain (NICE NG59):")
+        lines.extend(textwrap.fill(item["advice"], WIDTH, initial_indent="  - ",
+                                   subsequent_indent="    ") for item in result["self_care"])
+    risk = result["psychosocial_risk"]
+    lines.append(textwrap.fill(
+        f"Psychosocial risk (STarT Back): {risk['group']}"
+        + (f"; items not answered: {', '.join(risk['missing'])}" if risk["missing"] else ""),
+        WIDTH, subsequent_indent="    "))
+    lines.append(_wrap(risk["note"], "  "))
     if result["warnings"]:
         lines.append("Warnings:")
         lines.extend(textwrap.fill(w, WIDTH, initial_indent="  - ", subsequent_indent="    ")
@@ -79,6 +91,7 @@ def compare(expected: dict[str, Any], result: dict[str, Any],
         "recommended": sorted(e["id"] for e in result["exercises"]["recommended"]),
         "avoid": sorted(e["id"] for e in result["exercises"]["avoid"]),
         "caution": sorted(e["id"] for e in result["exercises"]["caution"]),
+        "psychosocial_risk": result["psychosocial_risk"]["group"],
     }
     problems = []
     for key in ("rules_fired", "rules_not_fired"):

@@ -13,8 +13,8 @@ from engine.rulebook import KnowledgeBase
 from engine.runner import Run
 
 RESULT_KEYS = ("case_id", "knowledge_base", "responder", "possible_causes", "red_flags",
-               "red_flag_conditions", "urgency", "exercises", "professional_assessment",
-               "fired_rules", "warnings", "open_questions")
+               "red_flag_conditions", "urgency", "exercises", "self_care", "psychosocial_risk",
+               "professional_assessment", "fired_rules", "warnings", "open_questions")
 
 
 class ResultShapeError(Exception):

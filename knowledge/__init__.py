@@ -58,6 +58,10 @@ def _conclusion_label(fact_type: type, values: dict) -> str:
         facts.ExerciseAdvice: "exercise advice",
         facts.ScreeningWarning: "screening warning",
         facts.Assessment: "assessment advice",
+        facts.SelfCareAdvice: "self-care advice",
+        facts.StartBackScore: "STarT Back score",
+        facts.StartBackTally: "STarT Back counts",
+        facts.PsychosocialRisk: "psychosocial risk (STarT Back)",
     }[fact_type]
     values = dict(values)
     identity = {fact: field for fact, field in TARGETS.values()}.get(fact_type)

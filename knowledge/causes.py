@@ -38,8 +38,9 @@ CAUSES = {c.id: c for c in (
           "Injury or disease has harmed the nerves in the back or those serving it.",
           "[article] Common causes: nerve damage"),
     Cause("stress_anxiety", "Stress and anxiety",
-          "Ongoing stress keeps muscles tensed without the person noticing.",
-          "[article] Common causes: stress and anxiety"),
+          "Ongoing stress or worry, a possible contributor to discuss: it is linked with back "
+          "pain that lasts longer, and a clinician can help with both.",
+          "[article] Common causes: stress and anxiety; [nice_ng59] psychosocial factors"),
     Cause("tight_hip_flexors", "Tight hip flexors",
           "The muscles at the front of the hip have shortened, most often from long sitting.",
           "[article] Common causes: tight hip flexors; Relationship between hip and lower back pain"),

@@ -59,5 +59,23 @@ class ScreeningWarning(Fact):
     population the rules were written for, or a safety question was not answered)."""
 
 
+class SelfCareAdvice(Fact):
+    """One item of the self-care advice for everyone: ``item`` is its id."""
+
+
+class StartBackScore(Fact):
+    """One STarT Back item's contribution: ``item`` (its field) and ``count``, which of the
+    four counts it adds to (total or psychosocial, points or possible points)."""
+
+
+class StartBackTally(Fact):
+    """The four STarT Back counts: total_points, total_possible, psychosocial_points and
+    psychosocial_possible."""
+
+
+class PsychosocialRisk(Fact):
+    """The STarT Back group: ``group`` is low, medium, high or not_assessed."""
+
+
 class Assessment(Fact):
     """The professional-assessment advice: ``level`` matches the urgency."""

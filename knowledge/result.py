@@ -14,14 +14,21 @@ from engine.rulebook import Conclude
 from knowledge.causes import CAUSES
 from knowledge.exercises import EXERCISES
 from knowledge.facts import (
-    Assessment, ExerciseAdvice, OpenQuestion, ScreeningWarning, PossibleCause, RedFlag, Responder,
-    ResponderEvidence, Urgency,
+    Assessment, ExerciseAdvice, OpenQuestion, PossibleCause, PsychosocialRisk, RedFlag, Responder,
+    ResponderEvidence, ScreeningWarning, SelfCareAdvice, StartBackTally, Urgency,
 )
+from knowledge.rules.psychosocial import ITEMS as STARTBACK_ITEMS
+from knowledge.self_care import SELF_CARE
 from knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_ADVICE, URGENCY_LEVELS
 from knowledge.vocabulary import VOCABULARY
 
 # Closes the advice at every urgency: true in an emergency as much as in a routine case.
 PRESSING_URGENCIES = ("emergency", "urgent")  # the flags the exercise gate waits on
+
+STARTBACK_NOTE_TEXT = ("Keele STarT Back stratification (Hill et al. 2008): the risk of a poor "
+                       "outcome, to guide how much support to offer first. Not a diagnosis and "
+                       "not a treatment order; scored here from a paraphrase of the items, so "
+                       "the official tool should be used for clinical decisions.")
 
 SCREENING_NOTICE = ("This is a screening and teaching aid, not a diagnosis: the registered "
                     "physiotherapist or doctor who examines you decides what is wrong and "
@@ -58,6 +65,8 @@ def build_result(case, facts: Iterable[Fact], fired_rules: list[str],
         "red_flag_conditions": _red_flag_conditions(red_flags),
         "urgency": urgency,
         "exercises": _exercises(by_type.get(ExerciseAdvice, []), ordered),
+        "self_care": _self_care(by_type.get(SelfCareAdvice, []), ordered),
+        "psychosocial_risk": _psychosocial_risk(case, by_type, ordered),
         "professional_assessment": _assessment(by_type),
         "warnings": [*_open_question_warnings(unanswered),
                      *_warnings(by_type.get(ScreeningWarning, []))],
@@ -163,6 +172,7 @@ def _responder(by_type, ordered):
     for ``undetermined``); ``against``: the findings that counted against it.  The rule
     that decided the type is in ``fired_rules`` and in ``lbp explain``."""
     kind = _single(by_type, Responder, "type")
+    basis = _single(by_type, Responder, "basis")
     evidence = by_type.get(ResponderEvidence, [])
     toward = {"extension": ["extension"], "flexion": ["flexion"],
               "mixed": ["extension", "flexion"], "undetermined": []}[kind]
@@ -171,6 +181,7 @@ def _responder(by_type, ordered):
         "type": kind,
         "for": ordered(f["rule"] for f in evidence if f["direction"] in toward),
         "against": ordered(f["rule"] for f in evidence if f["direction"] in against),
+        "basis": basis,
     }
 
 
@@ -217,6 +228,28 @@ def _exercises(advice, ordered):
             entry["rules"] = rules
             entries.append(entry)
     return sections
+
+
+def _self_care(items, ordered) -> list[dict[str, Any]]:
+    given = {f["item"]: f["rule"] for f in items}
+    return [{"id": item_id, "advice": item.advice, "source": item.source,
+             "rules": ordered([given[item_id]])}
+            for item_id, item in SELF_CARE.items() if item_id in given]
+
+
+def _psychosocial_risk(case, by_type, ordered) -> dict[str, Any]:
+    """The STarT Back group, its scores from the items answered, and the items missing."""
+    group = _single(by_type, PsychosocialRisk, "group")
+    counts = next(iter(by_type.get(StartBackTally, [])), {})
+    missing = [field for field, _, _ in STARTBACK_ITEMS if field not in case.answers]
+    return {
+        "group": group,
+        "total": counts.get("total_points", 0),
+        "psychosocial_subscale": counts.get("psychosocial_points", 0),
+        "missing": missing,
+        "rules": ordered(f["rule"] for f in by_type.get(PsychosocialRisk, [])),
+        "note": STARTBACK_NOTE_TEXT,
+    }
 
 
 def _assessment(by_type):

@@ -95,6 +95,11 @@ SOURCES = {s.key: s for s in (
            "(2013): falls risk assessment for people aged 65 and over, and for anyone who has "
            "fallen or is unsteady.",
            "https://www.nice.org.uk/guidance/cg161"),
+    Source("keele_startback_2008",
+           "Hill JC, Dunn KM, Lewis M, et al. A primary care back pain screening tool: identifying "
+           "patient subgroups for initial treatment. Arthritis Rheum 2008;59(5):632-641 (the Keele "
+           "STarT Back Screening Tool; the tool and its official wording are Keele University's).",
+           "https://www.keele.ac.uk/sbst/"),
     Source("project",
            "lbp-screen design decision, recorded in the rule's rationale and the README "
            "(how evidence is combined, when advice is withheld, how results are worded)."),

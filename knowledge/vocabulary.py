@@ -14,6 +14,7 @@ GROUPS = {
     "red_flags": "Warning signs",
     "pain_pattern": "Pain pattern",
     "history": "History and lifestyle",
+    "psychosocial": "How the back pain is affecting life (STarT Back items)",
 }
 
 YES_NO = Choice(
@@ -52,6 +53,19 @@ COURSE = Choice(
                "long standing": "stable", "unchanged": "stable"},
 )
 
+AGREEMENT = Choice(
+    name="agreement",
+    values=("agree", "disagree"),
+    spellings={"agree": "agree", "disagree": "disagree", "a": "agree", "d": "disagree"},
+)
+BOTHERSOMENESS = Choice(
+    name="bothersomeness",
+    values=("not_at_all", "slightly", "moderately", "very_much", "extremely"),
+    spellings={"not_at_all": "not_at_all", "not at all": "not_at_all", "slightly": "slightly",
+               "moderately": "moderately", "very_much": "very_much", "very much": "very_much",
+               "extremely": "extremely"},
+)
+
 # Question dependencies (a question asked only when another answer makes it meaningful).
 # A "yes" presumes the premise; for the course and skin-cancer questions every answer does.
 LEG_WEAK = Premise(answer("leg_weakness", "yes"), ("yes",), "leg_weakness is yes")
@@ -69,6 +83,9 @@ LEG_SYMPTOMS = Premise(
 # "No, it was not only a skin cancer" presumes a cancer too, but people who count a basal
 # cell carcinoma as no cancer at all answer that way as well: only "yes" is refused.
 CANCER = Premise(answer("history_of_cancer", "yes"), ("yes",), "history_of_cancer is yes")
+
+STARTBACK_NOTE = ("Paraphrased from the Keele STarT Back Screening Tool (Hill et al. 2008); for "
+                  "clinical scoring use the official wording, which Keele University provides.")
 
 # Plausibility bounds (contract, section 1).
 OLDEST_AGE = 120            # no verified human lifespan exceeds it
@@ -210,6 +227,31 @@ FIELDS = (
     _yes_no("widespread_pain", "pain in many body regions, both sides, above and below the waist",
             "Is there pain in many parts of the body, on both sides and above and below the waist?",
             "Not only the back.", "pain_pattern"),
+    # How the pain is affecting life: the nine STarT Back items, paraphrased (see STARTBACK_NOTE).
+    *(FieldSpec(name, AGREEMENT, meaning, f"Agree or disagree: {statement}",
+                STARTBACK_NOTE, "psychosocial") for name, meaning, statement in (
+        ("startback_leg_pain", "STarT Back 1: the pain spread down a leg in the last two weeks",
+         "over the last two weeks the back pain has spread down a leg at some point."),
+        ("startback_shoulder_or_neck_pain", "STarT Back 2: shoulder or neck pain in the last two weeks",
+         "over the last two weeks there has also been pain in the shoulder or neck at some point."),
+        ("startback_walks_short_distances", "STarT Back 3: has walked only short distances because of the pain",
+         "over the last two weeks I have walked only short distances because of my back pain."),
+        ("startback_dresses_slowly", "STarT Back 4: has dressed more slowly than usual because of the pain",
+         "over the last two weeks I have been slower than usual getting dressed because of my back pain."),
+        ("startback_activity_feels_unsafe", "STarT Back 5: believes being active is not really safe for them",
+         "with a back like mine, it is not really safe to be physically active."),
+        ("startback_worrying_thoughts", "STarT Back 6: worrying thoughts much of the time",
+         "worrying thoughts have been going through my mind a lot of the time."),
+        ("startback_pain_feels_hopeless", "STarT Back 7: feels the pain is terrible and will never improve",
+         "my back pain is terrible and I feel it will never get any better."),
+        ("startback_no_enjoyment", "STarT Back 8: has not enjoyed things they used to enjoy",
+         "in general I have not enjoyed the things I used to enjoy."),
+    )),
+    FieldSpec("startback_bothersomeness", BOTHERSOMENESS,
+              "STarT Back 9: how bothersome the back pain has been in the last two weeks",
+              "Overall, how much has the back pain bothered you over the last two weeks? "
+              "(not_at_all, slightly, moderately, very_much, extremely)",
+              STARTBACK_NOTE, "psychosocial"),
     # History and lifestyle.
     FieldSpec("age", Number(0, OLDEST_AGE, whole=True, unit="years"), "age in years",
               "How old is the person, in whole years?", "The rules were written for adults.",
@@ -300,4 +342,16 @@ WORDING = {
     "leg_length_discrepancy": "the legs differ in length",
     "hyperextension_sport": "the person plays a sport that arches the back repeatedly",
     "falls_or_balance_problems": "the person has fallen in the past year or feels unsteady",
+    **{name: {"agree": f"agreed: {short}", "disagree": f"disagreed: {short}"} for name, short in (
+        ("startback_leg_pain", "the pain spread down a leg (STarT Back 1)"),
+        ("startback_shoulder_or_neck_pain", "shoulder or neck pain as well (STarT Back 2)"),
+        ("startback_walks_short_distances", "walked only short distances (STarT Back 3)"),
+        ("startback_dresses_slowly", "slower getting dressed (STarT Back 4)"),
+        ("startback_activity_feels_unsafe", "being active is not really safe (STarT Back 5)"),
+        ("startback_worrying_thoughts", "worrying thoughts a lot of the time (STarT Back 6)"),
+        ("startback_pain_feels_hopeless", "the pain is terrible and will never improve (STarT Back 7)"),
+        ("startback_no_enjoyment", "has not enjoyed things (STarT Back 8)"),
+    )},
+    "startback_bothersomeness": {value: f"the pain bothered {value.replace('_', ' ')} (STarT Back 9)"
+                                 for value in BOTHERSOMENESS.values},
 }

@@ -188,25 +188,30 @@ RULES = [
            "stress_anxiety",
            [answer("stress_or_anxiety", "yes"),
             any_of(answer("injury_at_onset", "no"), answer("onset", "gradual"))],
-           "Stress keeps muscles braced without the person noticing. Stress on its own is "
-           "too common to point anywhere, but when the pain crept on or began without any "
-           "lift, twist or fall, held tension becomes a reasonable explanation to explore.",
+           "Ongoing stress and anxiety are linked with back pain that lasts longer and "
+           "troubles people more; NICE treats them as factors that affect recovery, to be "
+           "asked about and discussed, not as a cause found by a questionnaire. On its own "
+           "stress is too common to point anywhere, so it is listed as a possible "
+           "contributor to discuss only when the pain crept on or began without any lift, "
+           "twist or fall.",
            f"{CAUSES_SECTION}: stress and anxiety; [nice_ng59]"),
     _cause("R-CAUSE-STRESS-ANXIETY-POOR-SLEEP",
            "Possible stress and anxiety: ongoing stress with fatigue or poor sleep",
            "stress_anxiety",
            [answer("stress_or_anxiety", "yes"), answer("fatigue_or_poor_sleep", "yes")],
-           "Stress that also disturbs sleep or leaves the person worn out keeps muscles "
-           "from recovering overnight, so tension is a likely contributor to the pain.",
+           "Stress together with poor sleep or lasting tiredness is a combination linked "
+           "with pain that persists; it is listed as a possible contributor to discuss with a "
+           "clinician, who may also use a stratification tool such as STarT Back.",
            f"{CAUSES_SECTION}: stress and anxiety; [nice_ng59]"),
 
     # Tight hip flexors: the article's hip-back section.
     _cause("R-CAUSE-TIGHT-HIP-FLEXORS-SITTING", "Possible tight hip flexors: long sitting with hip pain",
            "tight_hip_flexors",
            [answer("prolonged_sitting", "yes"), answer("hip_pain", "yes")],
-           "Hours in a chair hold the front of the hip shortened; the psoas, which runs from "
-           "the lumbar spine to the thigh, adapts and then tugs on the lower back. Hip pain "
-           "next to back pain in someone who sits all day fits that chain.",
+           "Hours in a chair hold the front of the hip shortened; the article holds that the "
+           "psoas, which runs from the lumbar spine to the thigh, may then tighten and pull on "
+           "the lower back. Hip pain next to back pain in someone who sits all day fits that "
+           "account, which a clinician can test.",
            f"{CAUSES_SECTION}: tight hip flexors; {HIP_BACK_SECTION}"),
     _cause("R-CAUSE-TIGHT-HIP-FLEXORS-RUNNER", "Possible tight hip flexors: a runner with hip or knee pain",
            "tight_hip_flexors",

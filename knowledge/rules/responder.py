@@ -20,6 +20,11 @@ from knowledge.facts import Responder, ResponderEvidence, ResponderTally
 from knowledge.rules.phases import DECISION, FINDINGS, TALLY, rule
 
 TOPIC = "responder"
+# What every responder type rests on, concluded with it so results and explanations say it.
+BASIS = ("From answers about postures and movements only. Directional preference is "
+         "established by repeated-movement testing, watching whether symptoms centralise "
+         "(McKenzie method), which a questionnaire cannot do: a physiotherapist should confirm "
+         "it before exercises are chosen by it.")
 TYPE_MIN_FINDINGS = 2  # one finding alone is too easily a chance answer
 TYPE_MIN_LEAD = 2      # a lead of one finding is a coin toss, not a preference
 
@@ -36,7 +41,7 @@ def _evidence(id, title, direction, when, rationale, source):
 RULES = [
     _evidence("R-RESP-EXT-SITTING", "Sitting aggravates: evidence for extension", "extension",
               answer("sitting", "worse"),
-              "Sitting holds the lower back rounded; pain that builds while seated suggests "
+              "Sitting holds the lower back rounded; pain that builds while seated may mean "
               "the back prefers the opposite, arched position.", EXTENSION_SECTION),
     _evidence("R-RESP-EXT-BENDING-FORWARD", "Bending forward aggravates: evidence for extension",
               "extension", answer("bending_forward", "worse"),
@@ -45,41 +50,44 @@ RULES = [
     _evidence("R-RESP-EXT-STANDING", "Standing eases: evidence for extension", "extension",
               answer("standing", "better"),
               "Upright standing restores the natural inward curve of the lower back; relief "
-              "there points to an extension preference.", EXTENSION_SECTION),
+              "there may point to an extension preference.", EXTENSION_SECTION),
     _evidence("R-RESP-EXT-WALKING", "Walking eases: evidence for extension", "extension",
               answer("walking", "better"),
               "Walking keeps the spine upright and gently extended; feeling better on the "
-              "move fits an extension preference.", EXTENSION_SECTION),
+              "move may fit an extension preference.", EXTENSION_SECTION),
     _evidence("R-RESP-EXT-BENDING-BACKWARD", "Arching eases: evidence for extension",
               "extension", answer("bending_backward", "better"),
-              "Relief from leaning back or deepening the arch is the most direct sign that "
-              "extension suits this back.", EXTENSION_SECTION + "; [long_dp_2004]"),
+              "Relief from leaning back or deepening the arch is the most direct answer that "
+              "extension may suit this back (a clinician confirms it with repeated movements).",
+              EXTENSION_SECTION + "; [long_dp_2004]"),
     _evidence("R-RESP-EXT-MORNING", "Worst in the morning: evidence for extension",
               "extension", answer("morning_pain_worst", "yes"),
               "The article lists pain at its worst on waking among the extension-responder "
-              "features (after a night curled up, the back has spent hours flexed).",
+              "features. It gives no mechanism and this rulebook does not guess one; the "
+              "finding counts only as the article's observation.",
               EXTENSION_SECTION),
     _evidence("R-RESP-FLEX-STANDING", "Standing aggravates: evidence for flexion", "flexion",
               answer("standing", "worse"),
               "Standing holds the lower back in its arch; pain that builds while standing "
-              "points to a back that prefers rounding.", FLEXION_SECTION),
+              "may point to a back that prefers rounding.", FLEXION_SECTION),
     _evidence("R-RESP-FLEX-WALKING", "Walking aggravates: evidence for flexion", "flexion",
               answer("walking", "worse"),
-              "Walking upright keeps the spine extended; pain that grows with walking fits a "
-              "flexion preference.", FLEXION_SECTION),
+              "Walking upright keeps the spine extended; pain that grows with walking may fit "
+              "a flexion preference.", FLEXION_SECTION),
     _evidence("R-RESP-FLEX-SITTING", "Sitting eases: evidence for flexion", "flexion",
               answer("sitting", "better"),
-              "Sitting rounds the lower back; relief when seated suggests flexion suits it.",
+              "Sitting rounds the lower back; relief when seated may mean flexion suits it.",
               FLEXION_SECTION),
     _evidence("R-RESP-FLEX-BENDING-FORWARD", "Bending forward eases: evidence for flexion",
               "flexion", answer("bending_forward", "better"),
-              "Relief from rounding the back or bending forward is the most direct sign of a "
-              "flexion preference.", FLEXION_SECTION + "; [long_dp_2004]"),
+              "Relief from rounding the back or bending forward is the most direct answer that "
+              "flexion may suit this back (a clinician confirms it with repeated movements).",
+              FLEXION_SECTION + "; [long_dp_2004]"),
     _evidence("R-RESP-FLEX-BENDING-BACKWARD", "Arching aggravates: evidence for flexion",
               "flexion", answer("bending_backward", "worse"),
               "The article does not list this one, but it is the mirror of arching easing an "
               "extension responder: extension narrows the spinal canal and the exit "
-              "foramina, which is why a back that prefers flexion often hurts when arched.",
+              "foramina, which may be why a back that prefers flexion often hurts when arched.",
               FLEXION_SECTION + "; [long_dp_2004]; [katz_stenosis_2008]"),
     rule("R-RESP-TALLY", "Count the evidence for each direction",
          topic=TOPIC, phase=TALLY, when=[],
@@ -90,14 +98,14 @@ RULES = [
     rule("R-RESP-EXTENSION", "Extension responder: consistent extension findings",
          topic=TOPIC, phase=DECISION,
          when=[concluded(ResponderTally, extension=at_least(TYPE_MIN_FINDINGS), flexion=0)],
-         then=[conclude(Responder, type="extension")],
+         then=[conclude(Responder, type="extension", basis=BASIS)],
          rationale=f"At least {TYPE_MIN_FINDINGS} findings point to extension and none to "
                    "flexion: the pattern the article describes for extension responders.",
          source=EXTENSION_SECTION + "; [project] responder thresholds"),
     rule("R-RESP-EXTENSION-OUTWEIGHS", "Extension responder: extension clearly outweighs one contrary finding",
          topic=TOPIC, phase=DECISION,
          when=[concluded(ResponderTally, extension=at_least(1 + TYPE_MIN_LEAD), flexion=1)],
-         then=[conclude(Responder, type="extension")],
+         then=[conclude(Responder, type="extension", basis=BASIS)],
          rationale=f"One flexion finding against {1 + TYPE_MIN_LEAD} or more extension "
                    "findings is treated as noise; real backs rarely answer every question "
                    "the textbook way.",
@@ -105,14 +113,14 @@ RULES = [
     rule("R-RESP-FLEXION", "Flexion responder: consistent flexion findings",
          topic=TOPIC, phase=DECISION,
          when=[concluded(ResponderTally, flexion=at_least(TYPE_MIN_FINDINGS), extension=0)],
-         then=[conclude(Responder, type="flexion")],
+         then=[conclude(Responder, type="flexion", basis=BASIS)],
          rationale=f"At least {TYPE_MIN_FINDINGS} findings point to flexion and none to "
                    "extension: the pattern the article describes for flexion responders.",
          source=FLEXION_SECTION + "; [project] responder thresholds"),
     rule("R-RESP-FLEXION-OUTWEIGHS", "Flexion responder: flexion clearly outweighs one contrary finding",
          topic=TOPIC, phase=DECISION,
          when=[concluded(ResponderTally, flexion=at_least(1 + TYPE_MIN_LEAD), extension=1)],
-         then=[conclude(Responder, type="flexion")],
+         then=[conclude(Responder, type="flexion", basis=BASIS)],
          rationale=f"One extension finding against {1 + TYPE_MIN_LEAD} or more flexion "
                    "findings is treated as noise.",
          source=FLEXION_SECTION + "; [project] responder thresholds"),
@@ -120,21 +128,21 @@ RULES = [
          topic=TOPIC, phase=DECISION,
          when=[concluded(ResponderTally, extension=at_least(TYPE_MIN_FINDINGS),
                          flexion=at_least(TYPE_MIN_FINDINGS))],
-         then=[conclude(Responder, type="mixed")],
+         then=[conclude(Responder, type="mixed", basis=BASIS)],
          rationale="Several findings point each way, so no single direction can be "
                    "recommended; a clinician can test movements directly.",
          source="[project] responder thresholds; [long_dp_2004]"),
     rule("R-RESP-MIXED-NARROW-EXTENSION", "Mixed: extension leads by only one finding",
          topic=TOPIC, phase=DECISION,
          when=[concluded(ResponderTally, extension=TYPE_MIN_FINDINGS, flexion=1)],
-         then=[conclude(Responder, type="mixed")],
+         then=[conclude(Responder, type="mixed", basis=BASIS)],
          rationale=f"{TYPE_MIN_FINDINGS} findings for extension against one for flexion is "
                    f"a lead of one, less than the {TYPE_MIN_LEAD} this rulebook asks for.",
          source="[project] responder thresholds"),
     rule("R-RESP-MIXED-NARROW-FLEXION", "Mixed: flexion leads by only one finding",
          topic=TOPIC, phase=DECISION,
          when=[concluded(ResponderTally, flexion=TYPE_MIN_FINDINGS, extension=1)],
-         then=[conclude(Responder, type="mixed")],
+         then=[conclude(Responder, type="mixed", basis=BASIS)],
          rationale=f"{TYPE_MIN_FINDINGS} findings for flexion against one for extension is "
                    f"a lead of one, less than the {TYPE_MIN_LEAD} this rulebook asks for.",
          source="[project] responder thresholds"),
@@ -142,7 +150,7 @@ RULES = [
          topic=TOPIC, phase=DECISION,
          when=[concluded(ResponderTally, extension=below(TYPE_MIN_FINDINGS),
                          flexion=below(TYPE_MIN_FINDINGS))],
-         then=[conclude(Responder, type="undetermined")],
+         then=[conclude(Responder, type="undetermined", basis=BASIS)],
          rationale=f"Fewer than {TYPE_MIN_FINDINGS} findings point either way (unanswered "
                    "questions count for nothing), so no direction is suggested.",
          source="[project] responder thresholds"),

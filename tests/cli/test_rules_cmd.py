@@ -141,7 +141,7 @@ def test_unknown_topic_is_a_usage_error_with_a_suggestion():
     assert result.exit_code == 2
     assert "no topic 'cuases'" in result.output
     assert "did you mean 'causes'?" in result.output
-    assert "responder, causes, exercises, safety" in result.output
+    assert "responder, causes, exercises, psychosocial, self_care, safety" in result.output
 
 
 def test_unknown_format_is_a_usage_error():

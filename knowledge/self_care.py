@@ -1,0 +1,39 @@
+"""Catalogue of the self-care advice NICE NG59 gives everyone with low back pain, in this
+project's words.  It is given with every result whose exercise advice is not withheld,
+whatever the responder type: it does not depend on a direction."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SelfCare:
+    id: str
+    advice: str
+    source: str
+
+
+SELF_CARE = {item.id: item for item in (
+    SelfCare("stay_active",
+             "Keep moving: carry on with your usual activities, and with work if you can, as far "
+             "as the pain allows. Resting in bed for long slows recovery.",
+             "[nice_ng59] advice to continue normal activities"),
+    SelfCare("usual_course",
+             "Most new episodes of low back pain ease a great deal within a few weeks, though "
+             "they can come back; pain does not by itself mean that the back is damaged.",
+             "[nice_ng59] information on the nature of low back pain"),
+    SelfCare("structured_exercise",
+             "A structured exercise programme suited to you, for example a group class of "
+             "stretching, strengthening, aerobic exercise, yoga or Pilates, helps; a "
+             "physiotherapist can choose and dose it.",
+             "[nice_ng59] group exercise programmes"),
+    SelfCare("self_management",
+             "You can manage much of this yourself: pace activities through the day, keep "
+             "active between flare-ups, and ask a pharmacist or GP about pain relief if you "
+             "need it.",
+             "[nice_ng59] self-management"),
+    SelfCare("seek_help_again",
+             "Get help again if the pain is not easing after a few weeks, is getting worse, or "
+             "any of the warning signs in this result appears.",
+             "[nice_ng59]; [nhs_back_pain] when to get help"),
+)}
