@@ -21,7 +21,7 @@ class InputError(Exception):
 EXPECTATION_KINDS = {"responder": str, "urgency": str, "possible_causes": list, "red_flags": list,
                      "recommended": list, "avoid": list, "caution": list, "rules_fired": list,
                      "rules_not_fired": list, "warned_about": list, "not_warned_about": list,
-                     "psychosocial_risk": str}
+                     "psychosocial_risk": str, "self_care": list}
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ def compare(expected: dict[str, Any], result: dict[str, Any],
         "avoid": sorted(e["id"] for e in result["exercises"]["avoid"]),
         "caution": sorted(e["id"] for e in result["exercises"]["caution"]),
         "psychosocial_risk": result["psychosocial_risk"]["group"],
+        "self_care": sorted(item["id"] for item in result["self_care"]),
     }
     problems = []
     for key in ("rules_fired", "rules_not_fired"):
