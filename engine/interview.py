@@ -34,7 +34,7 @@ NOT_KNOWN_ANSWERS = NOT_KNOWN_SPELLINGS | {"?", "skip"}
 MAX_COMBINATIONS = 20_000
 # Open-question searches remembered per plan (keyed by a rule and the answers it can see;
 # batches repeat the same few patterns, and the bound keeps memory flat on any input).
-OPEN_CACHE_SIZE = 50_000
+OPEN_CACHE_SIZE = 20_000
 _NOT_KNOWN_KEY = "\0not known"
 
 _NOT_KNOWN = object()  # a representative answer meaning "left unknown"
@@ -145,9 +145,14 @@ class InterviewPlan:
                                   for name in self._scope[rule.id]))
             raised_by = self._open_cache.get(key)
             if raised_by is None:
-                raised_by = tuple(name for name in sorted(rule.answer_fields())
-                                  if name not in answers and name in self.readers
-                                  and self.raising_witness(rule, name, answers) is not None)
+                # a rule an answer already rules out can be raised by no other answer
+                # (answers only ever settle more): no search needed
+                ruled_out = any(c.evaluate(answers, None) is Truth.FAILED
+                                for c in rule.when if isinstance(c, AnswerCondition))
+                raised_by = () if ruled_out else tuple(
+                    name for name in sorted(rule.answer_fields())
+                    if name not in answers and name in self.readers
+                    and self.raising_witness(rule, name, answers) is not None)
                 if len(self._open_cache) < OPEN_CACHE_SIZE:
                     self._open_cache[key] = raised_by
             for name in raised_by:

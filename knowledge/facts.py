@@ -33,8 +33,9 @@ class RedFlag(Fact):
 
 
 class OpenQuestion(Fact):
-    """Given before any rule fires: an unanswered ``field`` whose answer could still raise a
-    red flag of ``urgency`` (urgent or emergency), derived from the red-flag rules."""
+    """Given before any rule fires: the unanswered questions (``fields``, comma-separated)
+    whose answer could still raise a red flag of ``urgency`` (urgent or emergency), derived
+    from the red-flag rules."""
 
 
 class Urgency(Fact):

@@ -117,11 +117,13 @@ def given_facts(case, open_questions) -> list[Fact]:
     """Before any rule fires: one ``OpenQuestion`` for each unanswered question whose answer
     could still raise an urgent or emergency red flag (the safety gate reads them)."""
     found = open_questions(RedFlag, {"urgency": among(*PRESSING_URGENCIES)})
-    facts = []
+    by_urgency: dict[str, list[str]] = {}
     for field_name, rules in found.items():
         urgencies = [v["urgency"] for r in rules for v in _red_flags_concluded(r)]
-        facts.append(OpenQuestion(field=field_name, urgency=min(urgencies, key=URGENCY_LEVELS.index)))
-    return facts
+        by_urgency.setdefault(min(urgencies, key=URGENCY_LEVELS.index), []).append(field_name)
+    # one fact per urgency keeps working memory small; the result lists each question
+    return [OpenQuestion(urgency=level, fields=", ".join(by_urgency[level]))
+            for level in PRESSING_URGENCIES if level in by_urgency]
 
 
 def _red_flags_concluded(rule) -> list[dict[str, Any]]:

@@ -19,11 +19,12 @@ result says ``not_assessed`` and names the missing items.  A missing item theref
 lowers the group silently.
 """
 from engine.conditions import (
-    among, answer, at_least, below, concluded, not_answered, not_concluded, one_of,
+    among, answer, any_of, at_least, below, concluded, not_answered, not_concluded, one_of,
 )
 from engine.rulebook import Tally, conclude
 from knowledge.facts import PsychosocialRisk, StartBackScore, StartBackTally
 from knowledge.rules.phases import DECISION, FINDINGS, GATE, TALLY, rule
+from knowledge.vocabulary import VOCABULARY
 
 TOPIC = "psychosocial"
 LOW_RISK_MAX_TOTAL = 3       # Hill 2008: a total of 3 or less is low risk
@@ -43,6 +44,8 @@ ITEMS = (
 )
 COUNTS = ("total_points", "total_possible", "psychosocial_points", "psychosocial_possible")
 SOURCE = "[keele_startback_2008] scoring; [nice_ng59] risk stratification"
+# The tool counts only once any of its items was asked; otherwise one rule says so.
+SOME_ITEM_ANSWERED = any_of(*(one_of(field, *VOCABULARY[field].kind.values) for field, _, _ in ITEMS))
 
 
 def _item_number(field: str) -> int:
@@ -68,7 +71,7 @@ def _item_rules(field: str, subscale: bool, scoring: tuple[str, ...]):
                        f"{where}.", source=SOURCE),
         rule(f"R-STARTBACK-ITEM-{number}-NOT-ANSWERED",
              f"STarT Back item {number} not answered: it could still score", topic=TOPIC,
-             phase=FINDINGS, when=[not_answered(field)],
+             phase=FINDINGS, when=[SOME_ITEM_ANSWERED, not_answered(field)],
              then=_scores(field, subscale, ("possible",)),
              rationale=f"Unknown is not no: item {number} was not answered, so it could still "
                        f"add a point to {where}; the group is concluded only if that point "
@@ -78,8 +81,14 @@ def _item_rules(field: str, subscale: bool, scoring: tuple[str, ...]):
 
 RULES = [
     *[r for field, subscale, scoring in ITEMS for r in _item_rules(field, subscale, scoring)],
+    rule("R-PSYCHOSOCIAL-NOT-ASKED", "STarT Back: not asked",
+         topic=TOPIC, phase=FINDINGS, when=[not_answered(field) for field, _, _ in ITEMS],
+         then=[conclude(PsychosocialRisk, group="not_assessed")],
+         rationale="None of the nine items was answered, so there is no stratification; the "
+                   "result names the items. (When some are answered, the rules below count "
+                   "them.)", source=SOURCE),
     rule("R-STARTBACK-TALLY", "Count the STarT Back scores: points and possible points",
-         topic=TOPIC, phase=TALLY, when=[],
+         topic=TOPIC, phase=TALLY, when=[SOME_ITEM_ANSWERED],
          then=[Tally(StartBackScore, "count", COUNTS, StartBackTally)],
          rationale="Counts, for the total and for the psychosocial subscale, the points the "
                    "answers score and the points they could score once the missing items are "
@@ -112,7 +121,7 @@ RULES = [
          source=SOURCE),
     rule("R-PSYCHOSOCIAL-NOT-ASSESSED", "STarT Back: not assessed (items missing)",
          topic=TOPIC, phase=GATE,
-         when=[not_concluded(PsychosocialRisk, group=among("low", "medium", "high"))],
+         when=[SOME_ITEM_ANSWERED, not_concluded(PsychosocialRisk, group=among("low", "medium", "high"))],
          then=[conclude(PsychosocialRisk, group="not_assessed")],
          rationale="The missing items could still move the group, so none is given; the "
                    "result names the items to ask. Guessing them as 'disagree' could put a "
