@@ -43,6 +43,7 @@ def result_text(kb: KnowledgeBase, label: str, result: dict[str, Any]) -> str:
         lines.append("Possible causes to discuss with a clinician (not a diagnosis):")
         for cause in result["possible_causes"]:
             lines.append(f"  - {cause['name']} [{cause['id']}]: {', '.join(cause['rules'])}")
+            lines.append(_wrap(cause["description"], "      "))
     else:
         lines.append("Possible causes: none suggested by the answers given")
     exercises = result["exercises"]

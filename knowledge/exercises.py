@@ -88,6 +88,8 @@ LOADS = {load.id: load for load in (
     Load("kneeling", "kneeling", "weight is taken through the knees", "[project] exercise loads"),
     Load("balance", "balance demand", "asks for balance on one leg, a narrow base or a lunge",
          "[project] exercise loads (falls risk)"),
+    Load("deep_knee_flexion", "deep knee bend", "bends a knee fully under load or a pull",
+         "[project] exercise loads"),
 )}
 
 
@@ -139,6 +141,7 @@ EXERCISES = {e.id: e for e in (
         article_set=EXTENSION, warnings=(),
         source="[article] Extension responders: exercises, standing lumbar extensions",
         loads=(
+               ("balance", "leaning back moves the weight behind the heels"),
                ("lumbar_extension", "the trunk leans backwards"),
                ("end_range", "it leans back as far as is comfortable"),
                ("loaded", "it is done standing, with the trunk's weight on the spine"),)),
@@ -156,6 +159,8 @@ EXERCISES = {e.id: e for e in (
         article_set=EXTENSION, warnings=(),
         source="[article] Extension responders: exercises, hip flexor stretch",
         loads=(
+               ("lumbar_extension", "if the tailbone is not kept tucked the lunge arches the lower back"),
+               ("kneeling", "the back knee comes down close to the floor"),
                ("balance", "it is done in a staggered lunge"),)),
     Exercise(
         "double_knee_to_chest", "Double knee-to-chest stretch", effect="stretches",
@@ -218,6 +223,7 @@ EXERCISES = {e.id: e for e in (
         article_set=None, warnings=(),
         source=STRETCH_SECTION + ", 2: happy baby",
         loads=(
+               ("end_range", "the hands pull the knees down beside the ribs"),
                ("lumbar_flexion", "drawing the knees down beside the ribs flattens the lower back"),)),
     Exercise(
         "childs_pose", "Child's pose", effect="stretches",
@@ -237,6 +243,8 @@ EXERCISES = {e.id: e for e in (
             "the movement that tends to worsen their pain."),),
         source=STRETCH_SECTION + ", 3: child's pose",
         loads=(
+               ("head_below_heart", "the forehead rests on the floor"),
+               ("deep_knee_flexion", "the hips sit back onto the heels"),
                ("lumbar_flexion", "the hips sink back towards the heels"),
                ("end_range", "the spine rests fully rounded with the forehead down"),
                ("kneeling", "it starts and stays on the knees"),)),
@@ -309,6 +317,7 @@ EXERCISES = {e.id: e for e in (
         article_set=None, warnings=(),
         source=STRETCH_SECTION + ", 7: cat cow stretch",
         loads=(
+               ("end_range", "the back rounds fully in the cat"),
                ("lumbar_flexion", "the cat rounds the back"),
                ("lumbar_extension", "the cow arches the back"),
                ("kneeling", "it is done on the hands and knees"),)),
@@ -326,6 +335,7 @@ EXERCISES = {e.id: e for e in (
         article_set=None, warnings=(),
         source=STRETCH_SECTION + ", 8: three-legged dog",
         loads=(
+               ("lumbar_extension", "raising the leg as high as possible tips the pelvis and arches the back"),
                ("head_below_heart", "the hips are high and the head low"),
                ("balance", "one leg is lifted while the weight is on the hands and one foot"),)),
     Exercise(
@@ -393,6 +403,7 @@ EXERCISES = {e.id: e for e in (
         article_set=None, warnings=(),
         source=STRETCH_SECTION + ", 12: standing quad stretch",
         loads=(
+               ("deep_knee_flexion", "the heel is pulled to the buttock"),
                ("balance", "it is done standing on one leg"),)),
     Exercise(
         "lumbar_trunk_rotation", "Lumbar trunk rotation", effect="stretches",
@@ -426,6 +437,10 @@ EXERCISES = {e.id: e for e in (
         article_set=None, warnings=(),
         source=STRETCH_SECTION + ", 14: pigeon pose",
         loads=(
+               ("lumbar_flexion", "lowering onto the forearms folds the trunk forward"),
+               ("head_below_heart", "it starts from a downward dog"),
+               ("balance", "a foot steps forward between the hands from a downward dog"),
+               ("deep_knee_flexion", "the front knee is fully bent under the body"),
                ("lumbar_extension", "stretching the psoas of the back leg draws the lower back into an arch"),
                ("kneeling", "the back knee rests on the floor"),)),
 )}

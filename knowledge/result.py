@@ -158,7 +158,8 @@ def _causes(causes, ordered):
     for cause_id, cause in CAUSES.items():
         rules = [f["rule"] for f in causes if f["cause"] == cause_id]
         if rules:
-            result.append({"id": cause_id, "name": cause.name, "rules": ordered(rules)})
+            result.append({"id": cause_id, "name": cause.name, "description": cause.description,
+                           "rules": ordered(rules)})
     return result
 
 

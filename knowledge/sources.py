@@ -100,6 +100,11 @@ SOURCES = {s.key: s for s in (
            "patient subgroups for initial treatment. Arthritis Rheum 2008;59(5):632-641 (the Keele "
            "STarT Back Screening Tool; the tool and its official wording are Keele University's).",
            "https://www.keele.ac.uk/sbst/"),
+    Source("hill_startback_2011",
+           "Hill JC, Whitehurst DGT, Lewis M, et al. Comparison of stratified primary care "
+           "management for low back pain with current best practice (STarT Back): a randomised "
+           "controlled trial. Lancet 2011;378(9802):1560-1571.",
+           "https://doi.org/10.1016/S0140-6736(11)60937-9"),
     Source("project",
            "lbp-screen design decision, recorded in the rule's rationale and the README "
            "(how evidence is combined, when advice is withheld, how results are worded)."),

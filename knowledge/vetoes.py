@@ -32,8 +32,9 @@ class Veto:
         return f"{self.reason} ({how})."
 
 
-FRAGILE_BONE_REASON = ("With bones weakened by osteoporosis or long-term steroid tablets, "
-                       "{what} can crack a vertebra")
+FRAGILE_BONE_REASON = ("With bones thinned by osteoporosis or long-term steroid tablets, the Royal "
+                       "Osteoporosis Society advises leaving out {what}, because it strains the "
+                       "front of the vertebrae; plenty of other exercise stays safe and helps")
 
 VETOES = {v.id: v for v in (
     Veto("aggravating_extension", ("lumbar_extension",), "avoid",
@@ -62,6 +63,10 @@ VETOES = {v.id: v for v in (
          "At 65 or over, or with falls or unsteadiness, dropping the head below the heart can "
          "bring on dizziness and a fall: do it only beside firm support, or leave it out",
          "[project] vetoes (falls risk)"),
+    Veto("falls_head_down_balance", ("head_below_heart", "balance"), "avoid",
+         "After a fall, or feeling unsteady, an exercise that drops the head below the heart "
+         "while asking for balance is too likely to end in another fall",
+         "[nice_cg161] a fall or unsteadiness; [project] vetoes (falls risk)"),
     Veto("falls_balance", ("balance",), "caution",
          "At 65 or over, or with falls or unsteadiness, an exercise that asks for balance is "
          "safer holding a chair or wall, or done another way a physiotherapist shows you",
@@ -69,6 +74,13 @@ VETOES = {v.id: v for v in (
     Veto("knee_pain_kneeling", ("kneeling",), "caution",
          "With knee pain, taking weight through the knees can aggravate them: kneel on a "
          "cushion or choose another exercise", "[project] vetoes"),
+    Veto("knee_pain_deep_flexion", ("deep_knee_flexion",), "caution",
+         "With knee pain, bending the knee fully can aggravate it: bend it only as far as is "
+         "comfortable, or choose another exercise", "[project] vetoes"),
+    Veto("pars_stress_rotation", ("rotation", "end_range"), "caution",
+         "A possible slipped vertebra or stress fracture of its arch is also loaded by "
+         "twisting to the end of range: keep any twist small until a clinician has checked it",
+         "[article] Common causes: spondylolisthesis; [project] vetoes"),
 )}
 
 for _veto in VETOES.values():

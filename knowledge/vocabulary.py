@@ -228,7 +228,8 @@ FIELDS = (
             "Is there pain in many parts of the body, on both sides and above and below the waist?",
             "Not only the back.", "pain_pattern"),
     # How the pain is affecting life: the nine STarT Back items, paraphrased (see STARTBACK_NOTE).
-    *(FieldSpec(name, AGREEMENT, meaning, f"Agree or disagree: {statement}",
+    *(FieldSpec(name, AGREEMENT, meaning,
+                f"Thinking of the last two weeks, agree or disagree: {statement}",
                 STARTBACK_NOTE, "psychosocial") for name, meaning, statement in (
         ("startback_leg_pain", "STarT Back 1: the pain spread down a leg in the last two weeks",
          "over the last two weeks the back pain has spread down a leg at some point."),
@@ -241,15 +242,15 @@ FIELDS = (
         ("startback_activity_feels_unsafe", "STarT Back 5: believes being active is not really safe for them",
          "with a back like mine, it is not really safe to be physically active."),
         ("startback_worrying_thoughts", "STarT Back 6: worrying thoughts much of the time",
-         "worrying thoughts have been going through my mind a lot of the time."),
+         "my mind has been full of worrying thoughts much of the time."),
         ("startback_pain_feels_hopeless", "STarT Back 7: feels the pain is terrible and will never improve",
          "my back pain is terrible and I feel it will never get any better."),
         ("startback_no_enjoyment", "STarT Back 8: has not enjoyed things they used to enjoy",
-         "in general I have not enjoyed the things I used to enjoy."),
+         "on the whole I have not enjoyed all the things I used to enjoy."),
     )),
     FieldSpec("startback_bothersomeness", BOTHERSOMENESS,
               "STarT Back 9: how bothersome the back pain has been in the last two weeks",
-              "Overall, how much has the back pain bothered you over the last two weeks? "
+              "Thinking of the last two weeks, how much has the back pain bothered you overall? "
               "(not_at_all, slightly, moderately, very_much, extremely)",
               STARTBACK_NOTE, "psychosocial"),
     # History and lifestyle.

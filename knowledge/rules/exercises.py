@@ -182,7 +182,7 @@ def _hip_rules():
           "Long hours of sitting with hip pain is the article's tight-hip-flexor pattern, and "
           "the article says tight hip flexors weaken the glutes, leaving the hamstrings and "
           "lower back to overwork. The glute bridge strengthens the glutes and keeps the lower "
-          "back level, so it suits every responder type.")
+          "back level, so it favours neither direction.")
     offer("standing-quad-stretch", "standing_quad_stretch",
           [any_of(answer("runner", "yes"), answer("prolonged_sitting", "yes"),
                   answer("leg_length_discrepancy", "yes")), HIP_OR_KNEE_PAIN],
@@ -195,7 +195,7 @@ def _hip_rules():
           [any_of(answer("hip_pain", "yes"), answer("buttock_pain", "yes"))],
           "The lumbar trunk rotation stretches the hips and glutes with a gentle side-to-side "
           "turn while lying down, neither rounding nor arching the lower back, so it is a "
-          "safe first stretch for hip or buttock pain whatever the responder type.")
+          "gentle first stretch for hip or buttock pain that favours neither direction.")
     offer("pigeon-pose", "pigeon_pose",
           [_responder_is(EXTENSION), *SITTING_WITH_HIP_PAIN],
           "The pigeon pose stretches the psoas, the hip flexor the article describes as "
@@ -228,6 +228,7 @@ _ADVICE_RULES = [
     *_responder_rules(FLEXION), _cat_cow_caution(FLEXION),
     *_hip_rules(),
 ]
-RECOMMENDABLE = sorted({dict(action.values)["exercise"] for r in _ADVICE_RULES for action in r.then
-                        if dict(action.values).get("advice") == "recommended"})
-RULES = [*_ADVICE_RULES, *downgrade_rules(RECOMMENDABLE)]
+# The exercises some rule recommends or offers with care: those a caution veto can reach.
+OFFERED = sorted({dict(action.values)["exercise"] for r in _ADVICE_RULES for action in r.then
+                  if dict(action.values).get("advice") in ("recommended", "caution")})
+RULES = [*_ADVICE_RULES, *downgrade_rules(OFFERED)]

@@ -109,8 +109,8 @@ RULES = [
          then=[conclude(PsychosocialRisk, group="medium")],
          rationale=f"A total above {LOW_RISK_MAX_TOTAL} with a psychosocial subscale that "
                    f"cannot reach {HIGH_RISK_MIN_SUBSCALE} even if the missing items scored is "
-                   "the tool's medium-risk group, matched in the trial to physiotherapy.",
-         source=SOURCE),
+                   "the tool's medium-risk group.",
+         source=SOURCE + "; [hill_startback_2011] stratified care"),
     rule("R-PSYCHOSOCIAL-LOW", "STarT Back: low risk",
          topic=TOPIC, phase=DECISION,
          when=[concluded(StartBackTally, total_possible=below(LOW_RISK_MAX_TOTAL + 1))],

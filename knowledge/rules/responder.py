@@ -14,7 +14,7 @@ counted here.  The article mentions sciatica and cough pain under extension resp
 and radiating leg pain under flexion responders, so leg symptoms occur in both groups and
 say nothing about direction; they feed the possible causes instead.
 """
-from engine.conditions import answer, at_least, below, concluded
+from engine.conditions import answer, at_least, below, concluded, unless
 from engine.rulebook import Tally, conclude
 from knowledge.facts import Responder, ResponderEvidence, ResponderTally
 from knowledge.rules.phases import DECISION, FINDINGS, TALLY, rule
@@ -23,8 +23,8 @@ TOPIC = "responder"
 # What every responder type rests on, concluded with it so results and explanations say it.
 BASIS = ("From answers about postures and movements only. Directional preference is "
          "established by repeated-movement testing, watching whether symptoms centralise "
-         "(McKenzie method), which a questionnaire cannot do: a physiotherapist should confirm "
-         "it before exercises are chosen by it.")
+         "and movement improves (McKenzie method), which a questionnaire cannot do: a "
+         "physiotherapist should confirm any direction before exercises are chosen by it.")
 TYPE_MIN_FINDINGS = 2  # one finding alone is too easily a chance answer
 TYPE_MIN_LEAD = 2      # a lead of one finding is a coin toss, not a preference
 
@@ -104,11 +104,13 @@ RULES = [
          source=EXTENSION_SECTION + "; [project] responder thresholds"),
     rule("R-RESP-EXTENSION-OUTWEIGHS", "Extension responder: extension clearly outweighs one contrary finding",
          topic=TOPIC, phase=DECISION,
-         when=[concluded(ResponderTally, extension=at_least(1 + TYPE_MIN_LEAD), flexion=1)],
+         when=[concluded(ResponderTally, extension=at_least(1 + TYPE_MIN_LEAD), flexion=1),
+               unless(answer("bending_backward", "worse"))],
          then=[conclude(Responder, type="extension", basis=BASIS)],
          rationale=f"One flexion finding against {1 + TYPE_MIN_LEAD} or more extension "
                    "findings is treated as noise; real backs rarely answer every question "
-                   "the textbook way.",
+                   "the textbook way. Not when that finding is arching itself making the pain "
+                   "worse: the direct movement weighs most (see the rule for mixed below).",
          source=EXTENSION_SECTION + "; [project] responder thresholds"),
     rule("R-RESP-FLEXION", "Flexion responder: consistent flexion findings",
          topic=TOPIC, phase=DECISION,
@@ -119,10 +121,12 @@ RULES = [
          source=FLEXION_SECTION + "; [project] responder thresholds"),
     rule("R-RESP-FLEXION-OUTWEIGHS", "Flexion responder: flexion clearly outweighs one contrary finding",
          topic=TOPIC, phase=DECISION,
-         when=[concluded(ResponderTally, flexion=at_least(1 + TYPE_MIN_LEAD), extension=1)],
+         when=[concluded(ResponderTally, flexion=at_least(1 + TYPE_MIN_LEAD), extension=1),
+               unless(answer("bending_forward", "worse"))],
          then=[conclude(Responder, type="flexion", basis=BASIS)],
          rationale=f"One extension finding against {1 + TYPE_MIN_LEAD} or more flexion "
-                   "findings is treated as noise.",
+                   "findings is treated as noise, unless it is bending forward itself making "
+                   "the pain worse.",
          source=FLEXION_SECTION + "; [project] responder thresholds"),
     rule("R-RESP-MIXED", "Mixed: real evidence both ways",
          topic=TOPIC, phase=DECISION,
@@ -132,6 +136,24 @@ RULES = [
          rationale="Several findings point each way, so no single direction can be "
                    "recommended; a clinician can test movements directly.",
          source="[project] responder thresholds; [long_dp_2004]"),
+    rule("R-RESP-MIXED-ARCHING-AGGRAVATES", "Mixed: extension leads, but arching makes the pain worse",
+         topic=TOPIC, phase=DECISION,
+         when=[concluded(ResponderTally, extension=at_least(1 + TYPE_MIN_LEAD), flexion=1),
+               answer("bending_backward", "worse")],
+         then=[conclude(Responder, type="mixed", basis=BASIS)],
+         rationale="Pain made worse by the movement itself is the strongest single finding "
+                   "against that direction in repeated-movement assessment, so a lead of the "
+                   "other findings does not outweigh it. Decided openly in knowledge base 2.0.",
+         source="[long_dp_2004]; [project] responder thresholds"),
+    rule("R-RESP-MIXED-BENDING-AGGRAVATES", "Mixed: flexion leads, but bending forward makes the pain worse",
+         topic=TOPIC, phase=DECISION,
+         when=[concluded(ResponderTally, flexion=at_least(1 + TYPE_MIN_LEAD), extension=1),
+               answer("bending_forward", "worse")],
+         then=[conclude(Responder, type="mixed", basis=BASIS)],
+         rationale="Bending forward making the pain worse is the strongest single finding "
+                   "against flexion, so the other findings' lead does not outweigh it. Decided "
+                   "openly in knowledge base 2.0.",
+         source="[long_dp_2004]; [project] responder thresholds"),
     rule("R-RESP-MIXED-NARROW-EXTENSION", "Mixed: extension leads by only one finding",
          topic=TOPIC, phase=DECISION,
          when=[concluded(ResponderTally, extension=TYPE_MIN_FINDINGS, flexion=1)],

@@ -21,7 +21,7 @@ Decided openly:
   exercises are cautions, not vetoes: done beside support they stay useful.
 - Knee pain makes kneeling exercises a caution.
 """
-from engine.conditions import answer, any_of, at_least_value, concluded, not_concluded
+from engine.conditions import among, answer, any_of, at_least_value, concluded, not_concluded
 from engine.rulebook import conclude
 from knowledge.exercises import EXERCISES
 from knowledge.facts import ExerciseAdvice, ExerciseAdviceWithheld, LoadVeto, PossibleCause
@@ -66,30 +66,31 @@ def _veto_rule(id, title, when, veto_ids, rationale, source):
                 source="; ".join([source, *(VETOES[v].source for v in veto_ids)]))
 
 
-def downgrade_rules(recommendable: list[str]) -> list:
-    """For every caution veto and every exercise it reaches that some rule can recommend,
-    a rule that moves the recommendation to the caution list with the veto's reason.
-    Generated from the catalogues, so a new exercise needs no rule of its own."""
+def downgrade_rules(offered: list[str]) -> list:
+    """For every caution veto and every exercise it reaches that some rule can recommend or
+    offer with care, a rule that puts it on (or adds to) the caution list with the veto's
+    reason.  Generated from the catalogues, so a new exercise needs no rule of its own."""
     rules = []
     for veto in VETOES.values():
         if veto.advice != "caution":
             continue
         for exercise_id in veto.reaches():
-            if exercise_id not in recommendable:
+            if exercise_id not in offered:
                 continue
             name = EXERCISES[exercise_id].name
             rules.append(rule(
                 "R-EX-CARE-" + "-".join(p.upper().replace("_", "-") for p in (veto.id, exercise_id)),
-                f"{name}: recommended, but with care ({veto.id.replace('_', ' ')})",
+                f"{name}: only with care ({veto.id.replace('_', ' ')})",
                 topic=TOPIC, phase=REVIEW,
                 when=[concluded(LoadVeto, veto=veto.id),
-                      concluded(ExerciseAdvice, exercise=exercise_id, advice="recommended")],
+                      concluded(ExerciseAdvice, exercise=exercise_id,
+                                advice=among("recommended", "caution"))],
                 then=[conclude(ExerciseAdvice, exercise=exercise_id, advice="caution",
                                reason=veto.reason_for(exercise_id), downgraded=VETOED,
                                veto=veto.id)],
-                rationale=f"The {name.lower()} was recommended, but the case asks for care with "
-                          f"one of its loads: {veto.reason[0].lower() + veto.reason[1:]}. It "
-                          "moves to the caution list, with that reason.",
+                rationale=f"The {name.lower()} was offered, but the case asks for care with one "
+                          f"of its loads: {veto.reason[0].lower() + veto.reason[1:]}. It goes "
+                          "to the caution list with that reason, beside any other.",
                 source=veto.source))
     return rules
 
@@ -115,16 +116,20 @@ RULES = [
                FRAGILE_BONE,
                "Flexion, and flexion with twisting, under load or at the end of range raises "
                "the force on the front of the vertebrae, where osteoporotic fractures happen; "
-               "in a trial, women with spinal osteoporosis given flexion exercises had more new "
-               "fractures than those given extension exercises. Long-term steroid tablets thin "
-               "bone in the same way, so they count as fragile bone here. Gentle flexion lying "
-               "down is not ruled out.",
+               "in a small, non-randomised comparison, women with spinal osteoporosis given "
+               "flexion exercises had more new fractures than those given extension exercises. "
+               "Long-term steroid tablets thin bone in the same way, so they count as fragile "
+               "bone here. Gentle flexion lying down is not ruled out. Decided openly: the "
+               "Society also advises care with repeated or sustained flexion, and every stretch "
+               "here is held or repeated; the physiotherapist sets that dose.",
                "[finucane_2020] fracture risk factors"),
     _veto_rule("R-VETO-SPONDYLOLISTHESIS", "Possible spondylolisthesis: no extension loading",
-               [concluded(PossibleCause, cause="spondylolisthesis")], ["pars_stress_extension"],
-               "Arching concentrates load on the bony arch at the back of the vertebra, where a "
-               "stress fracture lets a vertebra slip; until a clinician has examined a possible "
-               "spondylolisthesis, extension loading is ruled out.",
+               [concluded(PossibleCause, cause="spondylolisthesis")],
+               ["pars_stress_extension", "pars_stress_rotation"],
+               "Arching, and twisting to the end of range, concentrate load on the bony arch at "
+               "the back of the vertebra, where a stress fracture lets a vertebra slip; until a "
+               "clinician has examined a possible spondylolisthesis, extension loading is ruled "
+               "out and end-of-range twisting is done with care.",
                "[article] Common causes: spondylolisthesis"),
     _veto_rule("R-VETO-FALLS-RISK-AGE", f"Age {FALLS_RISK_AGE} or over: balance and head-down poses with care",
                [at_least_value("age", FALLS_RISK_AGE)], FALLS,
@@ -133,13 +138,14 @@ RULES = [
                "not a veto, because balance work done safely helps older people.",
                "[nice_cg161] age 65 and over; [project] falls risk"),
     _veto_rule("R-VETO-FALLS-RISK-REPORTED", "Falls or unsteadiness: balance and head-down poses with care",
-               [answer("falls_or_balance_problems", "yes")], FALLS,
+               [answer("falls_or_balance_problems", "yes")], ("falls_head_down_balance", *FALLS),
                "Someone who has fallen or feels unsteady should do balance-demanding and "
-               "head-below-heart exercises only beside firm support, whatever their age.",
+               "head-below-heart exercises only beside firm support, whatever their age, and "
+               "leave out those that combine the two.",
                "[nice_cg161] a fall or unsteadiness; [project] falls risk"),
     _veto_rule("R-VETO-KNEE-PAIN", "Knee pain: kneeling exercises with care",
-               [answer("knee_pain", "yes")], ["knee_pain_kneeling"],
-               "Kneeling puts weight through painful knees; a cushion or another exercise "
-               "keeps the stretch without aggravating them.",
+               [answer("knee_pain", "yes")], ["knee_pain_kneeling", "knee_pain_deep_flexion"],
+               "Kneeling, or bending a knee fully, loads painful knees; a cushion, a smaller "
+               "bend or another exercise keeps the stretch without aggravating them.",
                "[project] vetoes"),
 ]

@@ -229,6 +229,7 @@ def test_each_listed_cause_names_the_rules_that_support_it():
                             "cough_sneeze_worse": "yes"})
     assert result["possible_causes"] == [
         {"id": "herniated_disc", "name": "Herniated disc",
+         "description": CAUSES["herniated_disc"].description,
          "rules": ["R-CAUSE-HERNIATED-DISC-SITTING", "R-CAUSE-HERNIATED-DISC-COUGH"]}]
 
 
