@@ -298,3 +298,29 @@ def test_exercise_lists_keep_the_contracts_invariants(raw):
             assert entry["reason"].strip() and entry["rules"]
             if EXERCISES[entry["id"]].advanced and section == "caution":
                 assert "advanced movement" in entry["reason"].lower()
+
+
+def test_vetoes_reach_every_exercise_by_its_loads_so_a_new_exercise_needs_no_rule():
+    """Every avoid veto a rule raises concludes advice for exactly the catalogue's exercises
+    whose loads it catches, and every caution veto has a review rule for each offered one:
+    both are derived from the catalogues, not listed by hand."""
+    from knowledge.rules import vetoes as veto_rules
+    from knowledge.vetoes import VETOES
+    raised = {dict(a.values)["veto"] for r in veto_rules.RULES for a in r.then}
+    assert raised == set(VETOES)
+    for rule in veto_rules.RULES:
+        for veto_id in {dict(a.values)["veto"] for a in rule.then}:
+            veto = VETOES[veto_id]
+            caught = [e.id for e in EXERCISES.values() if set(veto.loads) <= dict(e.loads).keys()]
+            assert veto.reaches() == caught
+            if veto.advice == "avoid":
+                assert [dict(a.values)["exercise"] for a in rule.then
+                        if dict(a.values).get("veto") == veto_id] == caught
+            else:
+                review = {r.id for r in exercise_rules.RULES if r.phase == REVIEW}
+                for exercise_id in set(caught) & set(exercise_rules.OFFERED):
+                    assert _rule_id_for_care(veto_id, exercise_id) in review
+
+
+def _rule_id_for_care(veto_id: str, exercise_id: str) -> str:
+    return "R-EX-CARE-" + "-".join(p.upper().replace("_", "-") for p in (veto_id, exercise_id))
