@@ -4,7 +4,7 @@ import pytest
 
 import engine
 from knowledge.facts import ExerciseAdviceWithheld
-from tests.conftest import CALM_WARNING_SIGNS, KB
+from tests.conftest import CALM_WARNING_SIGNS
 
 # Extension responder by every question the responder rules ask, and nothing else.
 SCREENED = CALM_WARNING_SIGNS
