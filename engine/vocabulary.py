@@ -128,7 +128,11 @@ class Choice:
                 return self.booleans[value]
             raise Invalid(self.expected())
         if _is_number(value):
-            if math.isfinite(value) and value == int(value) and int(value) in self.numbers:
+            # a huge integer or float is simply not one of the accepted numbers (no float
+            # conversion, which would overflow)
+            if value in self.numbers and not isinstance(value, float) or (
+                    isinstance(value, float) and math.isfinite(value) and value.is_integer()
+                    and int(value) in self.numbers):
                 return self.numbers[int(value)]
             raise Invalid(self.expected())
         if isinstance(value, str):
@@ -169,7 +173,10 @@ class Number:
             raise Invalid(self.expected() + MISSING_HINT)
         else:
             raise Invalid(self.expected())
-        if not math.isfinite(number) or not self.minimum <= number <= self.maximum:
+        # compared before any float conversion, so a 400-digit integer cannot overflow
+        if isinstance(number, float) and not math.isfinite(number):
+            raise Invalid(self.expected())
+        if not self.minimum <= number <= self.maximum:
             raise Invalid(self.expected())
         if self.whole:
             if number != int(number):

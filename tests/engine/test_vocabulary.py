@@ -133,3 +133,18 @@ def test_none_is_still_a_real_answer_where_the_field_allows_it():
 def test_numbers_must_use_ascii_digits():
     with pytest.raises(CaseError):
         validate({"age": "٤٠"})
+
+
+def test_regression_a_huge_integer_is_refused_not_an_overflow_error():
+    """Found in hardening: a 400-digit integer for a number or a yes/no field raised
+    OverflowError (int too large to convert to float) through to the user."""
+    from knowledge.vocabulary import VOCABULARY
+    huge = 10 ** 400
+    for field in ("age", "fever"):
+        with pytest.raises(CaseError) as refused:
+            VOCABULARY.validate({field: huge})
+        assert refused.value.problems[0].field == field
+    with pytest.raises(CaseError):
+        VOCABULARY.validate({"fever": float("inf")})
+    assert VOCABULARY.validate({"fever": 1.0}).answers == {"fever": "yes"}
+    assert VOCABULARY.validate({"fever": 0}).answers == {"fever": "no"}
