@@ -104,7 +104,7 @@ def explain(files, facts, wanted, why_not, fmt, output):
         item = pick_one(loaded, wanted)
         explanation = engine.explain_case(item.case, label=item.label)
     if fmt == "json":
-        text = json.dumps(explanation.to_dict(why_not), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(explanation.to_dict(why_not), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     elif fmt == "markdown":
         text = explanation_markdown(explanation, why_not)
     elif fmt == "html":

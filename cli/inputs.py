@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import difflib
-import json
 import pathlib
 import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from engine.vocabulary import DuplicateField, refuse_duplicate_keys
+from engine.vocabulary import DuplicateField, InvalidJSON, parse_json
 
 ANNOTATION_KEYS = {"case", "expected", "note"}
 
@@ -75,12 +74,9 @@ def _read_json(name: str) -> Any:
     if not text.strip():
         raise InputError(f"{name}: is empty; expected a JSON case object or a list of them")
     try:
-        return json.loads(text, object_pairs_hook=refuse_duplicate_keys)
-    except DuplicateField as error:
+        return parse_json(text)
+    except (DuplicateField, InvalidJSON) as error:
         raise InputError(f"{name}: {error}") from None
-    except json.JSONDecodeError as error:
-        raise InputError(f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: "
-                         f"{error.msg})") from None
 
 
 def _from_document(name: str, document: Any, in_list: bool) -> list[LoadedCase]:

@@ -106,7 +106,7 @@ def screen(files, facts, check, fmt):
                               for m in render.compare(item.expected, result, engine.load_knowledge_base()))
     if fmt == "json":
         payload = results if inputs.is_listing(loaded) else results[0]
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         kb = engine.load_knowledge_base()
         click.echo("\n\n".join(render.result_text(kb, item.label, result)

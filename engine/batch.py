@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import engine
 from engine.result import build_result
 from engine.vocabulary import (
-    CaseError, DuplicateField, Problem, Vocabulary, refuse_duplicate_keys,
+    CaseError, DuplicateField, InvalidJSON, Problem, Vocabulary, parse_json,
 )
 
 INPUT_FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx", "parquet")
@@ -253,10 +253,8 @@ def _check_json(path: pathlib.Path) -> list[dict]:
     if not text.strip():
         raise BatchInputError(f"{path.name}: empty file")
     try:
-        data = json.loads(text, object_pairs_hook=refuse_duplicate_keys)
-    except json.JSONDecodeError as error:
-        raise BatchInputError(f"{path.name}: not valid JSON ({error})") from error
-    except DuplicateField as error:
+        data = parse_json(text)
+    except (DuplicateField, InvalidJSON) as error:
         raise BatchInputError(f"{path.name}: {error}") from None
     if not isinstance(data, list):
         raise BatchInputError(f"{path.name}: expected a JSON list of case objects, "
@@ -274,10 +272,8 @@ def _jsonl_objects(path: pathlib.Path) -> Iterator[tuple[int, dict]]:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line, object_pairs_hook=refuse_duplicate_keys)
-            except json.JSONDecodeError as error:
-                raise BatchInputError(f"{path.name}: line {line_number} is not valid JSON ({error})") from error
-            except DuplicateField as error:
+                item = parse_json(line)
+            except (DuplicateField, InvalidJSON) as error:
                 raise BatchInputError(f"{path.name}: line {line_number}: {error}") from None
             if not isinstance(item, dict):
                 raise BatchInputError(f"{path.name}: line {line_number} is a JSON "
@@ -540,7 +536,7 @@ def _ids(entries: list[dict], key: str) -> str:
 def jsonl_line(record: dict) -> str:
     """A record as one JSON Lines row: the full contract result, or the row's errors."""
     shown = {k: record[k] for k in ("row", "case_id", "status", "result", "errors")}
-    return json.dumps(shown, ensure_ascii=False)
+    return json.dumps(shown, ensure_ascii=False, allow_nan=False)
 
 
 @contextlib.contextmanager
@@ -563,7 +559,8 @@ def atomic_path(path: pathlib.Path) -> Iterator[pathlib.Path]:
 
 def write_json(path: pathlib.Path, data: Any) -> None:
     with atomic_path(path) as temporary:
-        temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+                              encoding="utf-8")
 
 
 def write_records(path: pathlib.Path, fmt: str, chunks: Iterable[list[dict]]) -> None:

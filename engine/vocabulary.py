@@ -13,6 +13,7 @@ Rules of the contract implemented here:
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -84,6 +85,32 @@ class Problem:
 
 class DuplicateField(ValueError):
     """A JSON object names a field twice (refused: keeping either value would be a guess)."""
+
+
+class InvalidJSON(ValueError):
+    """Text that is not standard JSON, or JSON this tool refuses to guess about: the
+    message says why (without the offending value, which may be an identifier)."""
+
+
+def _refuse_constant(name: str):
+    raise InvalidJSON(f"{name} is not a number in standard JSON")
+
+
+def parse_json(text: str) -> Any:
+    """Standard JSON only: no NaN or Infinity, no field named twice in one object; a
+    number too long for Python or nesting too deep for it is refused, never a crash."""
+    try:
+        return json.loads(text, object_pairs_hook=refuse_duplicate_keys,
+                          parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise InvalidJSON(f"not valid JSON (line {error.lineno}, column {error.colno}: "
+                          f"{error.msg})") from None
+    except RecursionError:
+        raise InvalidJSON("not usable JSON: nested too deeply") from None
+    except (InvalidJSON, DuplicateField):
+        raise
+    except ValueError:  # Python's limit on the digits of an integer
+        raise InvalidJSON("not usable JSON: a number has too many digits") from None
 
 
 def refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:

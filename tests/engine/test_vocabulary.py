@@ -1,6 +1,8 @@
 """Validation of raw cases: accepted spellings, not-known, and errors that name everything."""
 import math
 
+import re
+
 import pytest
 
 from engine.vocabulary import CaseError
@@ -148,3 +150,29 @@ def test_regression_a_huge_integer_is_refused_not_an_overflow_error():
         VOCABULARY.validate({"fever": float("inf")})
     assert VOCABULARY.validate({"fever": 1.0}).answers == {"fever": "yes"}
     assert VOCABULARY.validate({"fever": 0}).answers == {"fever": "no"}
+
+
+@pytest.mark.parametrize("text,why", [
+    ('{"age": NaN}', "NaN is not a number in standard JSON"),
+    ('{"age": -Infinity}', "-Infinity is not a number in standard JSON"),
+    ('{"age": 1' + "0" * 5000 + "}", "a number has too many digits"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"age": 4', "not valid JSON (line 1"),
+])
+def test_regression_json_that_is_not_standard_or_not_usable_is_refused_clearly(text, why):
+    """Found in hardening: NaN in a JSON value was read as not known, a 5,000-digit integer
+    and deep nesting ended in tracebacks.  One reader refuses each with its reason."""
+    from engine.vocabulary import InvalidJSON, parse_json
+    with pytest.raises(InvalidJSON, match=re.escape(why)):
+        parse_json(text)
+
+
+def test_regression_nan_in_a_json_lines_batch_refuses_the_file(tmp_path):
+    from click.testing import CliRunner
+    from cli.main import lbp
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"case_id": "c-1", "age": 40}\n{"case_id": "c-2", "age": NaN}\n')
+    done = CliRunner().invoke(lbp, ["batch", str(source), "-o", str(tmp_path / "out.jsonl")],
+                              catch_exceptions=False)
+    assert done.exit_code == 1 and "line 2: NaN is not a number in standard JSON" in done.output
+    assert not (tmp_path / "out.jsonl").exists()
