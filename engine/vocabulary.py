@@ -31,6 +31,25 @@ MISSING_LOOKALIKES = frozenset({"na", "n/a", "n.a.", "none", "nan", "-", "--", "
 MISSING_HINT = "; for not known, leave it blank or write unknown"
 
 
+WITHHELD = "(withheld: it looks like a direct identifier)"
+ECHO_LIMIT = 40  # characters of a bad value shown back: enough to recognise it, never a whole cell
+
+
+def _shown(value: Any, identifier_patterns: tuple[re.Pattern, ...]) -> Any:
+    """A bad value as it may be echoed in an error: withheld when it looks like a direct
+    identifier, cut to a marked prefix when long."""
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and len(repr(value)) > ECHO_LIMIT:
+            return f"(a number of {len(repr(value))} characters)"
+        return value
+    # only what could be shown is searched, so a huge cell costs no more than a short one
+    if any(pattern.search(value[:2 * ECHO_LIMIT]) for pattern in identifier_patterns):
+        return WITHHELD
+    if len(value) > ECHO_LIMIT:
+        return f"{value[:ECHO_LIMIT]}... ({len(value):,} characters)"
+    return value
+
+
 class CaseError(ValueError):
     """A case that cannot be screened, with every problem found in it."""
 
@@ -168,6 +187,8 @@ class Choice:
                 return self.spellings[spelling]
             if spelling in MISSING_LOOKALIKES:
                 raise Invalid(self.expected() + MISSING_HINT)
+            if len(spelling) > ECHO_LIMIT:  # no spelling is that long; matching it would be slow
+                raise Invalid(self.expected())
             close = difflib.get_close_matches(spelling, list(self.spellings), n=1, cutoff=0.6)
             raise Invalid(self.expected(), close[0] if close else None)
         raise Invalid(self.expected())
@@ -294,6 +315,10 @@ class Vocabulary:
         if id_field not in self.fields:
             raise ValueError(f"the id field {id_field!r} is not in the vocabulary")
         self._premised = [spec for spec in self.fields.values() if spec.premise is not None]
+        # what the id field refuses (e-mail addresses, phone numbers) is withheld wherever
+        # a bad value would otherwise be echoed
+        id_kind = self.fields[id_field].kind
+        self._identifier_patterns = tuple(pattern for pattern, _ in getattr(id_kind, "forbidden", ()))
         for spec in self._premised:
             premise = spec.premise
             unknown = sorted(set(premise.condition.fields()) - set(self.fields))
@@ -315,6 +340,8 @@ class Vocabulary:
         return [f for f in self.fields.values() if f.name != self.id_field]
 
     def suggest_field(self, name: str) -> str | None:
+        if len(str(name)) > ECHO_LIMIT:  # no field name is that long
+            return None
         close = difflib.get_close_matches(str(name).strip().lower(), list(self.fields), n=1, cutoff=0.6)
         return close[0] if close else None
 
@@ -330,7 +357,9 @@ class Vocabulary:
         parsed: dict[str, Any] = {}
         for key in raw:
             if not isinstance(key, str) or key not in self.fields:
-                problems.append(Problem(str(key), raw[key], "a field of the vocabulary (see `lbp vocabulary`)",
+                problems.append(Problem(_shown(str(key), self._identifier_patterns),
+                                        _shown(raw[key], self._identifier_patterns),
+                                        "a field of the vocabulary (see `lbp vocabulary`)",
                                         self.suggest_field(str(key))))
                 continue
             value = raw[key]
@@ -340,7 +369,7 @@ class Vocabulary:
             try:
                 parsed[key] = spec.kind.parse(value)
             except Invalid as bad:
-                shown = "(withheld: it looks like a direct identifier)" if spec.sensitive_value else value
+                shown = WITHHELD if spec.sensitive_value else _shown(value, self._identifier_patterns)
                 problems.append(Problem(key, shown, bad.expected, bad.suggestion))
         case_id = parsed.pop(self.id_field, None)
         problems.extend(self.contradictions(parsed))

@@ -176,3 +176,23 @@ def test_regression_nan_in_a_json_lines_batch_refuses_the_file(tmp_path):
                               catch_exceptions=False)
     assert done.exit_code == 1 and "line 2: NaN is not a number in standard JSON" in done.output
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_regression_an_identifier_typed_into_an_answer_is_withheld_from_the_error():
+    """Found in hardening: an e-mail address or phone number typed into `sitting` (or as an
+    unknown field's value) was echoed in stderr and in the batch's error row."""
+    from knowledge.vocabulary import VOCABULARY
+    for value in ("john.smith@example.org", "07700 900123"):
+        with pytest.raises(CaseError) as refused:
+            VOCABULARY.validate({"sitting": value, "patient_email": value})
+        message = str(refused.value)
+        assert value not in message and "withheld" in message
+        assert all(value not in str(p.as_dict()) for p in refused.value.problems)
+
+
+def test_regression_a_huge_cell_is_echoed_as_a_short_marked_prefix():
+    from knowledge.vocabulary import VOCABULARY
+    with pytest.raises(CaseError) as refused:
+        VOCABULARY.validate({"sitting": "x" * 10_000_000})
+    message = str(refused.value)
+    assert len(message) < 300 and "10,000,000 characters" in message
