@@ -22,7 +22,7 @@ def load_knowledge_base() -> KnowledgeBase:
 
 
 # An experta engine holds one case's working memory at a time, so each thread gets its own
-# (built once per thread and knowledge base, about 30 ms); processes each have their own too.
+# (built once per thread and knowledge base, about 12 ms); processes each have their own too.
 _local = threading.local()
 
 

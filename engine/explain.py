@@ -407,10 +407,11 @@ class Explanation:
     def _still_answerable(self, condition: Answer | OneOf) -> bool:
         """Whether some answer the case may still give its field satisfies the condition
         (a question whose premise was denied cannot take the answers that presume it)."""
-        spec = self.kb.vocabulary[condition.field]
-        if spec.premise is None or not spec.premise.denied(self.answers):
+        vocabulary = self.kb.vocabulary
+        if not vocabulary.premise_denied(condition.field, self.answers):
             return True
-        allowed = [v for v in spec.kind.values if v not in spec.premise.presumed_by]
+        allowed = vocabulary.still_possible(condition.field, vocabulary[condition.field].kind.values,
+                                            self.answers)
         return any(condition.evaluate({condition.field: v}) is Truth.HELD for v in allowed)
 
     def _rule_potential(self, rule: RuleSpec) -> tuple[Truth, frozenset[str]]:

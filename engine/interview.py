@@ -185,11 +185,9 @@ class InterviewPlan:
         conditions = tuple(c for c in rule.when if isinstance(c, AnswerCondition))
 
         def candidates(field_name: str) -> list[Any]:
-            values = [v for v in self.representatives[field_name] if v is not _NOT_KNOWN]
-            premise = vocabulary[field_name].premise
-            if premise is not None and premise.denied(answers):
-                values = [v for v in values if v not in premise.presumed_by]
-            return values
+            return vocabulary.still_possible(
+                field_name, (v for v in self.representatives[field_name] if v is not _NOT_KNOWN),
+                answers)
 
         found = AllOf(len(conditions), conditions).raising_witness(answers, name, candidates)
         if found is None:

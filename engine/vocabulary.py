@@ -383,30 +383,40 @@ class Vocabulary:
     def contradictions(self, answers: Mapping[str, Any]) -> list[Problem]:
         """Answers that presume a premise the other answers deny (see ``Premise``)."""
         problems = []
-        for spec in self._premised:
+        for spec in self._contradicting(answers):
             premise = spec.premise
-            if answers.get(spec.name) not in premise.presumed_by:
-                continue
-            if premise.denied(answers):
-                denied_by = {name: answers[name] for name in sorted(premise.condition.fields(),
-                                                                     key=self._order)
-                             if name in answers}
-                given = ", ".join(f"{name} is {value!r}" for name, value in denied_by.items())
-                problems.append(Problem(
-                    spec.name, answers[spec.name],
-                    f"an answer other than {answers[spec.name]!r} while {given} (the question "
-                    f"is asked only when {premise.wording})",
-                    conflicts_with=denied_by))
+            denied_by = {name: answers[name] for name in sorted(premise.condition.fields(),
+                                                                 key=self._order)
+                         if name in answers}
+            given = ", ".join(f"{name} is {value!r}" for name, value in denied_by.items())
+            problems.append(Problem(
+                spec.name, answers[spec.name],
+                f"an answer other than {answers[spec.name]!r} while {given} (the question "
+                f"is asked only when {premise.wording})",
+                conflicts_with=denied_by))
         return problems
 
     def consistent(self, answers: Mapping[str, Any]) -> bool:
-        return not any(answers.get(spec.name) in spec.premise.presumed_by and spec.premise.denied(answers)
-                       for spec in self._premised)
+        return next(self._contradicting(answers), None) is None
+
+    def _contradicting(self, answers: Mapping[str, Any]) -> Iterable[FieldSpec]:
+        """The fields whose answer presumes a premise the other answers deny."""
+        for spec in self._premised:
+            if answers.get(spec.name) in spec.premise.presumed_by and spec.premise.denied(answers):
+                yield spec
 
     def premise_denied(self, name: str, answers: Mapping[str, Any]) -> bool:
         """Whether ``name`` is a question whose premise the answers rule out (not to be asked)."""
         premise = self.fields[name].premise
         return premise is not None and premise.denied(answers)
+
+    def still_possible(self, name: str, values: Iterable[Any], answers: Mapping[str, Any]) -> list[Any]:
+        """Of ``values``, the answers ``name`` can still take: none that presumes a premise
+        the answers deny."""
+        values = list(values)
+        if not self.premise_denied(name, answers):
+            return values
+        return [v for v in values if v not in self.fields[name].premise.presumed_by]
 
     def _order(self, name: str) -> tuple[int, str]:
         names = list(self.fields)

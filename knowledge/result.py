@@ -102,7 +102,7 @@ def _open_questions(urgency: str, open_questions) -> list[dict[str, Any]]:
                 entry = conditions.setdefault(values["condition"],
                                               {"condition": values["condition"],
                                                "urgency": values["urgency"], "rules": []})
-                entry["urgency"] = min(entry["urgency"], values["urgency"], key=URGENCY_LEVELS.index)
+                entry["urgency"] = _most_pressing(entry["urgency"], values["urgency"])
                 entry["rules"].append(rule.id)
         could_raise = sorted(conditions.values(),
                              key=lambda c: (URGENCY_LEVELS.index(c["urgency"]),
@@ -114,16 +114,21 @@ def _open_questions(urgency: str, open_questions) -> list[dict[str, Any]]:
 
 
 def given_facts(case, open_questions) -> list[Fact]:
-    """Before any rule fires: one ``OpenQuestion`` for each unanswered question whose answer
-    could still raise an urgent or emergency red flag (the safety gate reads them)."""
+    """Before any rule fires: one ``OpenQuestion`` per urgency, naming the unanswered
+    questions whose answer could still raise a red flag of that urgency at most (the safety
+    gate reads them)."""
     found = open_questions(RedFlag, {"urgency": among(*PRESSING_URGENCIES)})
     by_urgency: dict[str, list[str]] = {}
     for field_name, rules in found.items():
-        urgencies = [v["urgency"] for r in rules for v in _red_flags_concluded(r)]
-        by_urgency.setdefault(min(urgencies, key=URGENCY_LEVELS.index), []).append(field_name)
+        level = _most_pressing(*(v["urgency"] for r in rules for v in _red_flags_concluded(r)))
+        by_urgency.setdefault(level, []).append(field_name)
     # one fact per urgency keeps working memory small; the result lists each question
     return [OpenQuestion(urgency=level, fields=", ".join(by_urgency[level]))
             for level in PRESSING_URGENCIES if level in by_urgency]
+
+
+def _most_pressing(*levels: str) -> str:
+    return min(levels, key=URGENCY_LEVELS.index)
 
 
 def _red_flags_concluded(rule) -> list[dict[str, Any]]:
@@ -147,7 +152,7 @@ def _red_flag_conditions(red_flags: list[dict[str, Any]]) -> list[dict[str, Any]
         entry = grouped.setdefault(sign["condition"], {
             "condition": sign["condition"], "name": RED_FLAG_CONDITIONS[sign["condition"]].name,
             "urgency": sign["urgency"], "signs": [], "rules": []})
-        entry["urgency"] = min(entry["urgency"], sign["urgency"], key=URGENCY_LEVELS.index)
+        entry["urgency"] = _most_pressing(entry["urgency"], sign["urgency"])
         entry["signs"].append({"id": sign["id"], "urgency": sign["urgency"]})
         entry["rules"].extend(r for r in sign["rules"] if r not in entry["rules"])
     return sorted(grouped.values(), key=lambda c: URGENCY_LEVELS.index(c["urgency"]))
@@ -267,7 +272,7 @@ def _assessment(by_type):
     referrals = []
     for condition_id, condition in RED_FLAG_CONDITIONS.items():
         levels = [f["urgency"] for f in flags if f["condition"] == condition_id]
-        if levels and min(levels, key=URGENCY_LEVELS.index) == level:
+        if levels and _most_pressing(*levels) == level:
             referrals.append(f"{condition.name}: {condition.referrals[level]}.")
     text = " ".join([URGENCY_ADVICE[level], *referrals, SCREENING_NOTICE])
     return {"recommended": True, "text": text}
