@@ -7,17 +7,17 @@ used at all and nothing was written; 2 a usage error.
 from __future__ import annotations
 
 import contextlib
-import json
 import pathlib
 import signal
 import sys
 
 import click
 
-import engine
-from cli.main import lbp, library_errors, output_format
-from engine import batch as batch_engine
+from cli.main import lbp, library_errors, output_format, service
 from engine import bench as bench_engine
+from engine.batch import default_jobs
+from engine.formats import BATCH_INPUT_FORMATS
+from engine.service import json_text, write_json
 
 EXIT_ROWS_WITH_ERRORS = 3  # the output is complete, but some rows are error rows
 
@@ -50,7 +50,7 @@ def _progress(total: int):
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=pathlib.Path),
               help="Where to write the results; the extension picks the format "
                    "(.csv, .jsonl, .xlsx, .parquet).")
-@click.option("--input-format", type=click.Choice(batch_engine.INPUT_FORMATS),
+@click.option("--input-format", type=click.Choice(BATCH_INPUT_FORMATS),
               help="Read INPUT as this format instead of guessing from its extension.")
 @click.option("--drop-identifiers", is_flag=True,
               help="Leave columns that look like direct identifiers (names, e-mail, phone, "
@@ -73,9 +73,9 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
     Exit status: 0 all rows ok, 3 some rows had errors, 1 the input could not be used,
     2 a usage error.
     """
+    screening = service()
     with library_errors():
-        kb = engine.load_knowledge_base()
-        checked = batch_engine.open_batch(input_path, kb.vocabulary, input_format, drop_identifiers)
+        checked = screening.open_batch(input_path, input_format, drop_identifiers)
         for path in (summary_path, coverage_path):
             if path is not None and path.resolve() in (output.resolve(), input_path.resolve()):
                 raise click.UsageError(f"{path.name} is already the input or the output")
@@ -83,13 +83,12 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
             click.echo(f"left out {len(checked.dropped)} identifier column(s): "
                        + ", ".join(checked.dropped), err=True)
         with _terminate_as_interrupt(), _progress(checked.rows) as advance:
-            outcome = batch_engine.run_batch(checked, output, jobs or batch_engine.default_jobs(),
-                                             progress=advance)
+            outcome = screening.run_batch(checked, output, jobs or default_jobs(), progress=advance)
         summary = outcome.summary
         if summary_path is not None:
-            batch_engine.write_json(summary_path, summary.as_dict())
+            write_json(summary_path, summary.as_dict())
         if coverage_path is not None:
-            batch_engine.write_json(coverage_path, summary.coverage())
+            write_json(coverage_path, summary.coverage())
     click.echo(summary.text(), err=True)
     click.echo(f"wrote {summary.rows} rows to {output}", err=True)
     if not outcome.all_ok:
@@ -114,13 +113,14 @@ def bench(sizes, jobs, seed, baseline_cases, fmt):
     with the full trace, flattening) with one worker and with --jobs workers, and, as a
     baseline, a fresh experta engine built for every case.
     """
-    jobs = jobs or batch_engine.default_jobs()
+    jobs = jobs or default_jobs()
     try:
-        report = bench_engine.run_benchmark(sizes or bench_engine.DEFAULT_SIZES, jobs, seed, baseline_cases,
+        report = bench_engine.run_benchmark(service().kb, sizes or bench_engine.DEFAULT_SIZES, jobs,
+                                            seed, baseline_cases,
                                             progress=lambda line: click.echo(line, err=True))
     except bench_engine.BenchError as error:
         raise click.ClickException(str(error)) from error
     if fmt == "json":
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json_text(report), nl=False)
     else:
         click.echo(bench_engine.report_text(report))

@@ -1,43 +1,40 @@
 """``lbp explain``: how one case's result was reached, why something else was not, and
-which unanswered questions could change it; as text, Markdown, JSON or one HTML file."""
+which unanswered questions could change it; as text, Markdown, JSON or one HTML file, all
+from the one explanation document (``Explanation.to_dict``) that the JSON format prints."""
 from __future__ import annotations
-
-import json
-import pathlib
 
 import click
 
-import engine
 from cli import inputs
-from cli.main import lbp, library_errors, one_case_source, output_format, refuse_together
-from engine.explain import Target, UnknownTarget
+from cli.main import lbp, library_errors, one_case_source, output_format, refuse_together, service
 from engine.explain_render import explanation_markdown, explanation_text
+from engine.formats import by_suffix
 from engine.report_html import explanation_html
+from engine.service import InputError, json_text, write_text
 
 SHOWN_CHOICES = 12  # case ids listed in the "pick one with --case" message
 
 
+EXPLAIN_FORMATS = ("text", "markdown", "json", "html")
+
+
 def _targets(ctx, param, values):
-    kb = engine.load_knowledge_base()
     try:
-        return tuple(dict.fromkeys(Target.parse(kb, value) for value in values))
-    except UnknownTarget as error:
+        return tuple(dict.fromkeys(service().target(value) for value in values))
+    except InputError as error:
         raise click.BadParameter(str(error), ctx=ctx, param=param) from None
-
-
-FORMAT_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
 
 
 def _format_for(ctx: click.Context, fmt: str, output: str) -> str:
     """--format wins when given; otherwise the output file's extension decides, so
     ``-o report.html`` never holds plain text.  A given format that contradicts the
     extension is refused."""
-    by_suffix = FORMAT_BY_SUFFIX.get(pathlib.Path(output).suffix.lower()) if output != "-" else None
+    named = by_suffix(output, EXPLAIN_FORMATS) if output != "-" else None
     if ctx.get_parameter_source("fmt") is click.core.ParameterSource.DEFAULT:
-        return by_suffix or fmt
-    if by_suffix and by_suffix != fmt:
+        return named or fmt
+    if named and named != fmt:
         raise click.UsageError(f"--format {fmt} does not match the output name {output!r} "
-                               f"(which means {by_suffix})")
+                               f"(which means {named})")
     return fmt
 
 
@@ -83,7 +80,7 @@ def pick_one(loaded: list[inputs.LoadedCase], wanted: str | None) -> inputs.Load
               help="Also explain why a conclusion was or was not reached, e.g. --why-not "
                    "responder=flexion, cause=spinal_stenosis, exercise=cobra, "
                    "red_flag=cauda_equina, urgency=routine (repeatable).")
-@output_format("text", "markdown", "json", "html")
+@output_format(*EXPLAIN_FORMATS)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to this file instead of standard output (without --format, a .html, "
                    ".md or .json name picks the format).")
@@ -99,23 +96,22 @@ def explain(files, facts, wanted, why_not, fmt, output):
     one_case_source(files, facts)
     refuse_together(fact=facts, case=wanted)
     fmt = _format_for(click.get_current_context(), fmt, output)
+    screening = service()
     with library_errors():
-        loaded = inputs.facts_case(facts) if facts else inputs.load_cases(files)
+        loaded = inputs.facts_case(facts) if facts else inputs.load_cases(files, screening)
         item = pick_one(loaded, wanted)
-        explanation = engine.explain_case(item.case, label=item.label)
+        doc = screening.explanation(item.case, item.label, why_not)
     if fmt == "json":
-        text = json.dumps(explanation.to_dict(why_not), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        text = json_text(doc)
     elif fmt == "markdown":
-        text = explanation_markdown(explanation, why_not)
+        text = explanation_markdown(doc)
     elif fmt == "html":
-        text = explanation_html(explanation, why_not)
+        text = explanation_html(doc)
     else:
-        text = explanation_text(explanation, why_not) + "\n"
+        text = explanation_text(doc) + "\n"
     if output == "-":
         click.echo(text, nl=False)
         return
-    try:
-        pathlib.Path(output).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise click.ClickException(f"{output}: cannot be written ({error.strerror})") from None
+    with library_errors():
+        write_text(output, text)
     click.echo(f"wrote {output}", err=True)

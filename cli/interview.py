@@ -8,26 +8,20 @@ input leaves the remaining questions unknown.
 """
 from __future__ import annotations
 
-import json
-import os
 import pathlib
 import sys
-import tempfile
 import textwrap
+from typing import Any
 
 import click
 
-import engine
-from cli import render
-from cli.main import library_errors, lbp
-from engine.explain import explain
-from engine.interview import InterviewPlan, InterviewSession
+from cli.main import library_errors, lbp, service
+from engine.interview import InterviewSession
+from engine.service import ScreeningService, write_json
 from engine.vocabulary import Choice, FieldSpec, Invalid
-from knowledge.vocabulary import GROUPS
 
-WIDTH = render.WIDTH
+WIDTH = 88
 INDENT = "    "
-EMERGENCY = "emergency"  # the contract's most pressing urgency: stop asking and say where to go
 
 
 class EndOfAnswers(Exception):
@@ -83,22 +77,22 @@ def _ask(session: InterviewSession, spec: FieldSpec, number: int) -> None:
                  "type ? if not known.", INDENT)
 
 
-def _screen(kb, session: InterviewSession, case_id: str | None, label: str):
-    result, run = engine.screen_with_run(session.case(case_id), label, kb)
-    return run, result
+def _screen(screening: ScreeningService, session: InterviewSession, case_id: str | None,
+            label: str) -> dict[str, Any]:
+    return screening.screen(session.case(case_id), label)
 
 
-def _explanation_text(kb, run, label: str) -> str:
+def _explanation_text(document: dict[str, Any]) -> str:
     """Each conclusion of the result, the rule that reached it with its reason, and the
-    answers its reasoning rests on (from the explanation layer's derivations; an answers
-    line the previous conclusion already showed is not repeated)."""
+    answers its reasoning rests on (from the explanation document's derivations; an
+    answers line the previous conclusion already showed is not repeated)."""
     lines = ["Why (each conclusion, the rule that reached it, and the answers behind it):"]
     shown_answers = None
-    for conclusion in explain(kb, run, label).conclusions():
+    for conclusion in document["how"]:
         lines.append(f"  {_heading(conclusion)}")
-        for step in conclusion.steps:
-            lines.append(f"    {step.rule.id}: {step.rule.title}")
-            lines.append(textwrap.fill(step.rule.rationale, WIDTH, initial_indent="      ",
+        for step in conclusion["derivation"]:
+            lines.append(f"    {step['rule']}: {step['title']}")
+            lines.append(textwrap.fill(step["rationale"], WIDTH, initial_indent="      ",
                                        subsequent_indent="      "))
             used = _answers_used(step)
             if used and used != shown_answers:
@@ -109,26 +103,24 @@ def _explanation_text(kb, run, label: str) -> str:
     return "\n".join(lines)
 
 
-def _heading(conclusion) -> str:
+def _heading(conclusion: dict[str, Any]) -> str:
     """``kind value`` and any other short word the conclusion carries, e.g. its advice."""
-    key_value = conclusion.target.value
-    extra = [str(v) for _k, v in sorted(conclusion.values.items())
+    key_value = conclusion["value"]
+    extra = [str(v) for _k, v in sorted(conclusion["values"].items())
              if isinstance(v, str) and v != key_value and len(v) <= 16]
-    return f"{conclusion.target.kind.replace('_', ' ')} {key_value}" + (
+    return f"{conclusion['kind'].replace('_', ' ')} {key_value}" + (
         f" ({', '.join(extra)})" if extra else "")
 
 
-def _answers_used(step, seen=None) -> dict:
+def _answers_used(step: dict[str, Any]) -> dict[str, Any]:
     """The answers anywhere in a derivation, in the order the reasoning met them."""
-    seen = set() if seen is None else seen
-    used: dict = {}
-    if id(step) in seen:
-        return used
-    seen.add(id(step))
-    for condition in step.conditions:
-        used.update(condition.answers)
-    for ground in step.grounds():
-        used.update(_answers_used(ground, seen))
+    used: dict[str, Any] = {}
+    for condition in step["conditions"]:
+        used.update(condition["answers"])
+        for ground in condition["supported_by"]:
+            used.update(_answers_used(ground))
+    for counted in step["counted"]:
+        used.update(_answers_used(counted))
     return used
 
 
@@ -146,42 +138,6 @@ def _check_save_target(save: str | None, force: bool) -> pathlib.Path | None:
     return path
 
 
-def _write_case(path: pathlib.Path, case: dict, force: bool) -> None:
-    """Write atomically: a temporary file beside the target, then linked or renamed into
-    place (linking fails if the target appeared meanwhile, so nothing is overwritten
-    without --force)."""
-    text = json.dumps(case, indent=2, ensure_ascii=False) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if force:
-            os.replace(temporary, path)
-        else:
-            try:
-                os.link(temporary, path)
-            except FileExistsError:
-                raise click.ClickException(f"--save {path}: appeared while the interview ran; "
-                                           "nothing written (use --force to replace it)") from None
-            os.unlink(temporary)
-    except OSError as error:
-        raise click.ClickException(f"--save {path}: cannot be written ({error.strerror})") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-def _emergency_advice(result: dict) -> None:
-    click.echo()
-    click.echo("STOP: that answer is an emergency warning sign. No more questions.")
-    for flag in result["red_flags"]:
-        if flag["urgency"] == EMERGENCY:
-            click.echo(f"  RED FLAG {flag['condition']}: {flag['id']}")
-    _say(result["professional_assessment"]["text"], "  ")
-
-
 @lbp.command()
 @click.option("--save", metavar="FILE",
               help="Write the answers as a JSON case file (lbp screen FILE gives the same result).")
@@ -192,19 +148,20 @@ def interview(save, force, case_id):
 
     Warning signs come first, then the pain pattern, then history and lifestyle.  A
     question is left out when no answer to it could change the result, and the interview
-    stops at once, with direct advice, when an answer is an emergency warning sign.
+    stops at once, with direct advice, when an answer must be acted on now (the
+    knowledge base's stopping policy: for lbp-screen, an emergency warning sign).
     Answer ? (or skip, or nothing) when not known.  Answers may be piped in, one a line;
     the end of input leaves the remaining questions unknown.
     """
     if force and not save:
         raise click.UsageError("--force only applies with --save")
     path = _check_save_target(save, force)
-    kb = engine.load_knowledge_base()
+    screening = service()
     if case_id is not None:
         with library_errors():
-            case_id = kb.vocabulary.validate({kb.vocabulary.id_field: case_id}, "--case-id").case_id
+            case_id = screening.case_id(case_id, "--case-id")
     label = save or "interview"
-    session = InterviewSession(InterviewPlan(kb, list(GROUPS)))
+    session = screening.interview()
 
     click.echo("Screening interview (a teaching and screening aid, not a diagnosis).")
     click.echo("Type ? if an answer is not known. Questions that could not change the result are left out.")
@@ -216,7 +173,7 @@ def interview(save, force, case_id):
         if spec.group != group:
             group = spec.group
             click.echo()
-            click.echo(f"-- {GROUPS.get(group, group)}")
+            click.echo(f"-- {screening.question_group(group)}")
         number += 1
         try:
             _ask(session, spec, number)
@@ -224,9 +181,11 @@ def interview(save, force, case_id):
             ended = True
             break
         if spec.name in session.answers:
-            _, result = _screen(kb, session, case_id, label)
-            if result["urgency"] == EMERGENCY:
-                _emergency_advice(result)
+            stop = screening.interview_stop(_screen(screening, session, case_id, label))
+            if stop is not None:
+                click.echo()
+                for line in stop:
+                    click.echo(line)
                 stopped = True
                 break
 
@@ -235,22 +194,23 @@ def interview(save, force, case_id):
         _say(f"End of answers: the {len(session.remaining())} question(s) not reached are left "
              "unknown.")
     if stopped and session.remaining():
-        _say(f"The other {len(session.remaining())} question(s) were not asked: the emergency "
-             "comes first.")
+        _say(f"The other {len(session.remaining())} question(s) were not asked: acting on "
+             "that answer comes first.")
     if session.not_asked:
         _say("Not asked (no answer could have changed the result): " + ", ".join(session.not_asked))
     if session.not_known:
         _say("Answered as not known: " + ", ".join(session.not_known))
     with library_errors():
-        run, result = _screen(kb, session, case_id, label)
+        document = screening.explanation(session.case(case_id), label)
     click.echo()
-    click.echo(render.result_text(kb, label, result))
+    click.echo(screening.result_text(document["result"], label))
     click.echo()
-    click.echo(_explanation_text(kb, run, label))
+    click.echo(_explanation_text(document))
     click.echo()
     if path is None:
         click.echo("(With --save FILE the answers are kept; `lbp explain FILE` then shows every step.)")
         return
-    _write_case(path, session.case(case_id), force)
+    with library_errors():
+        write_json(path, session.case(case_id), replace=force)
     click.echo(f"Saved {len(session.answers)} answer(s) to {save}: `lbp screen {save}` gives this "
                f"result, `lbp explain {save}` every step of it.")

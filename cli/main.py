@@ -1,37 +1,45 @@
-"""The ``lbp`` command: parse arguments, call engine/, format output.
+"""The ``lbp`` command: parse arguments, call the screening service, format output.
 
-Library exceptions become ``click.ClickException`` in one place (``library_errors``), so
-bad input prints ``Error: ...`` on stderr with exit status 1 and never a traceback; usage
-errors are click's (exit status 2).
+The face loads the bundled knowledge base (``service()``, the only place it does) and
+hands it to ``engine.service.ScreeningService``.  The library's errors become
+``click.ClickException`` in one place (``library_errors``), so bad input prints
+``Error: ...`` on stderr with exit status 1 and never a traceback; usage errors are
+click's (exit status 2).  ``--format`` choices come from the one format registry.
 """
 from __future__ import annotations
 
 import contextlib
-import json
+import functools
 import logging
 from importlib import metadata
 
 import click
 
-import engine
-from cli import inputs, render
-from cli.inputs import InputError
-from engine.batch import BatchInputError
-from engine.vocabulary import CaseError
+from cli import inputs
+from engine.formats import formats
+from engine.rulebook_render import vocabulary_text
+from engine.service import ScreeningError, ScreeningService, json_text
+
+
+@functools.cache
+def service() -> ScreeningService:
+    """The screening service over the bundled knowledge base (loaded on first use)."""
+    from knowledge import KNOWLEDGE_BASE
+    return ScreeningService(KNOWLEDGE_BASE)
 
 
 @contextlib.contextmanager
 def library_errors():
-    """Turn the library's input errors into click errors (exit status 1, no traceback)."""
+    """Turn the library's errors into click errors (exit status 1, no traceback)."""
     try:
         yield
-    except (CaseError, InputError, BatchInputError) as error:
+    except ScreeningError as error:
         raise click.ClickException(str(error)) from error
 
 
 def output_format(*choices: str, default: str = "text"):
-    """The one shared ``--format`` option; each command names the formats it supports."""
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+    """The one shared ``--format`` option; each command names the registry's formats it supports."""
+    return click.option("--format", "fmt", type=click.Choice(formats(*choices)), default=default,
                         show_default=True, help="Output format.")
 
 
@@ -52,12 +60,14 @@ def one_case_source(files, facts) -> None:
 
 
 def _version_text() -> str:
-    kb = engine.load_knowledge_base()
+    provenance = service().provenance
     try:
         package = metadata.version("lbp-screen")
     except metadata.PackageNotFoundError:  # running from a source tree
         package = "(not installed)"
-    return f"lbp-screen {package}\nknowledge base {kb.version} {kb.digest}"
+    kb, engine = provenance["knowledge_base"], provenance["engine"]
+    return (f"lbp-screen {package}\nknowledge base {kb['version']} {kb['digest']}\n"
+            f"engine {engine['version']} {engine['digest']}")
 
 
 def _print_version(ctx, _param, value):
@@ -94,22 +104,21 @@ def screen(files, facts, check, fmt):
     one_case_source(files, facts)
     if check and facts:
         raise click.UsageError("--check needs annotated case files")
+    screening = service()
     with library_errors():
-        loaded = inputs.facts_case(facts) if facts else inputs.load_cases(files)
-        results = [engine.screen(item.case, label=item.label) for item in loaded]
+        loaded = inputs.facts_case(facts) if facts else inputs.load_cases(files, screening)
+        results = [screening.screen(item.case, label=item.label) for item in loaded]
     mismatches = []
     if check:
         for item, result in zip(loaded, results):
             if item.expected is None:
                 raise click.ClickException(f"{item.label}: no expected outcome to check against")
-            mismatches.extend(f"{item.label}: {m}"
-                              for m in render.compare(item.expected, result, engine.load_knowledge_base()))
+            mismatches.extend(f"{item.label}: {m}" for m in screening.check(item.expected, result))
     if fmt == "json":
         payload = results if inputs.is_listing(loaded) else results[0]
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False))
+        click.echo(json_text(payload), nl=False)
     else:
-        kb = engine.load_knowledge_base()
-        click.echo("\n\n".join(render.result_text(kb, item.label, result)
+        click.echo("\n\n".join(screening.result_text(result, item.label)
                                for item, result in zip(loaded, results)))
     if check:
         if mismatches:
@@ -121,11 +130,11 @@ def screen(files, facts, check, fmt):
 @output_format("text", "json")
 def vocabulary(fmt):
     """List every field a case may carry: kind, allowed values and meaning."""
-    kb = engine.load_knowledge_base()
+    fields = service().vocabulary()
     if fmt == "json":
-        click.echo(json.dumps(render.vocabulary_dicts(kb), indent=2, ensure_ascii=False))
+        click.echo(json_text(fields), nl=False)
     else:
-        click.echo(render.vocabulary_text(kb))
+        click.echo(vocabulary_text(fields))
 
 
 def main():  # console-script entry point

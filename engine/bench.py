@@ -20,9 +20,11 @@ import sys
 import time
 from typing import Callable, Iterator
 
-import engine
-from engine.batch import CHUNK_ROWS, screened_chunks, table_row
+from engine.batch import load_knowledge_base, screened_chunks
 from engine.result import build_result
+from engine.rulebook import KnowledgeBase
+from engine.runner import screener_for
+from engine.tables import CHUNK_ROWS, table_row
 from engine.vocabulary import Choice, Number
 
 MAX_CASES = 100_000
@@ -32,9 +34,9 @@ BASELINE_CASES = 200        # a fresh engine per case is slow; a few hundred cas
 BLANK_SHARE = 1 / 3         # share of answers left blank ("not known")
 
 
-def synthetic_rows(count: int, seed: int) -> Iterator[tuple[int, dict]]:
+def synthetic_rows(kb: KnowledgeBase, count: int, seed: int) -> Iterator[tuple[int, dict]]:
     """(row number, raw case) pairs, generated lazily so they take no memory."""
-    vocabulary = engine.load_knowledge_base().vocabulary
+    vocabulary = kb.vocabulary
     fields = vocabulary.answer_fields()
     rng = random.Random(seed)
     for number in range(1, count + 1):
@@ -75,12 +77,13 @@ def _peak_rss_mb() -> tuple[float, float]:
     return round(own, 1), round(child, 1)
 
 
-def _pipeline(count: int, jobs: int, seed: int) -> dict:
+def _pipeline(import_path: str, count: int, jobs: int, seed: int) -> dict:
+    kb = load_knowledge_base(import_path)
     start = time.perf_counter()
     screened = 0
-    for chunk in screened_chunks(_chunked(synthetic_rows(count, seed), CHUNK_ROWS), jobs):
+    for chunk in screened_chunks(kb, _chunked(synthetic_rows(kb, count, seed), CHUNK_ROWS), jobs):
         for record in chunk:
-            table_row(record)
+            table_row(kb.table, kb.version, record)
             screened += 1
     seconds = time.perf_counter() - start
     own, worker = _peak_rss_mb()
@@ -89,11 +92,12 @@ def _pipeline(count: int, jobs: int, seed: int) -> dict:
             "peak_rss_mb": own, "peak_worker_rss_mb": worker if jobs > 1 else None}
 
 
-def _fresh_engine(count: int, seed: int) -> dict:
-    screener = engine.screener_for()
+def _fresh_engine(import_path: str, count: int, seed: int) -> dict:
+    kb = load_knowledge_base(import_path)
+    screener = screener_for(kb)
     start = time.perf_counter()
-    for _number, raw in synthetic_rows(count, seed):
-        build_result(screener.kb, screener.run_on_fresh_engine(screener.validate(raw)))
+    for _number, raw in synthetic_rows(kb, count, seed):
+        build_result(kb, screener.run_on_fresh_engine(screener.validate(raw)))
     seconds = time.perf_counter() - start
     own, _worker = _peak_rss_mb()
     return {"way": "fresh engine per case", "cases": count, "jobs": 1, "seconds": round(seconds, 3),
@@ -130,17 +134,17 @@ def _measure(target: Callable[..., dict], *args) -> dict:
         process.join()
 
 
-def run_benchmark(sizes: tuple[int, ...], jobs: int, seed: int, baseline_cases: int,
-                  progress: Callable[[str], None] = lambda line: None) -> dict:
-    kb = engine.load_knowledge_base()
+def run_benchmark(kb: KnowledgeBase, sizes: tuple[int, ...], jobs: int, seed: int,
+                  baseline_cases: int, progress: Callable[[str], None] = lambda line: None) -> dict:
+    """Each measurement in a fresh process that loads the knowledge base by its import path."""
     runs = []
     for count in sorted(set(sizes)):
         for workers in sorted({1, jobs}):
             progress(f"pipeline: {count:,} cases, {workers} worker(s)...")
-            runs.append(_measure(_pipeline, count, workers, seed))
+            runs.append(_measure(_pipeline, kb.import_path, count, workers, seed))
     progress(f"baseline: a fresh experta engine for each of {baseline_cases:,} cases...")
-    runs.append(_measure(_fresh_engine, baseline_cases, seed))
-    return {"knowledge_base": {"version": kb.version, "digest": kb.digest},
+    runs.append(_measure(_fresh_engine, kb.import_path, baseline_cases, seed))
+    return {"knowledge_base": kb.provenance,
             "rules": len(kb.rules), "seed": seed, "chunk_rows": CHUNK_ROWS, "runs": runs}
 
 

@@ -29,6 +29,7 @@ from engine.conditions import (
     Answer, AnyOf, AtLeastOf, Concluded, Condition, ConclusionIndex, NotAnswered,
     NotConcluded, OneOf, Truth, Unless, all_of, at_least_held, value_holds,
 )
+from engine.errors import InputError
 from engine.experta_compat import Fact
 from engine.result import build_result
 from engine.rulebook import KnowledgeBase, RuleSpec, Tally
@@ -39,7 +40,7 @@ EXPLANATION_VERSION = 1
 RULE_FIELD = "rule"  # every concluded fact names the rule that concluded it (engine/rulebook.py)
 
 
-class UnknownTarget(ValueError):
+class UnknownTarget(InputError, ValueError):
     """A why-not target the knowledge base does not have; the message lists the valid ones."""
 
 
@@ -524,17 +525,22 @@ class Explanation:
 
     # ---- the JSON document
     def to_dict(self, why_not: Iterable[Target] = ()) -> dict[str, Any]:
+        """The whole explanation as one JSON document: what ``--format json`` prints and
+        the only thing the text, Markdown and HTML renderers read."""
         case = self.run.case
         return {
             "format": EXPLANATION_FORMAT,
             "format_version": EXPLANATION_VERSION,
             "case": {"label": self.label, "case_id": case.case_id, "answers": dict(case.answers),
-                     "not_known": list(case.not_known)},
+                     "not_known": list(case.not_known),
+                     "fact": self.kb.case_fact.__name__,
+                     "questions": {name: self.question(name) for name in case.answers}},
             "result": self.result,
             "trace": [firing_dict(self.kb, f) for f in self.trace],
             "how": [{"target": str(c.target), "kind": c.target.kind, "value": c.target.value,
                      "label": c.label, "values": c.values,
-                     "derivation": [self.step_dict(s) for s in c.steps]}
+                     "derivation": [self.step_dict(s) for s in c.steps],
+                     **conclusion_summary(self.kb, c)}
                     for c in self.conclusions()],
             "why_not": [why_not_dict(self.why_not(t)) for t in why_not],
             "what_would_change": [{"target": str(c.target), "kind": c.target.kind, "value": c.target.value,
@@ -566,12 +572,30 @@ class Explanation:
         return [s for key, s in self.kb.sources.items() if f"[{key}]" in cited]
 
 
+SHORT_VALUE = 24  # characters: a value this short is a tag (e.g. caution), a longer one a note
+
+
+def conclusion_summary(kb: KnowledgeBase, conclusion: Conclusion) -> dict[str, Any]:
+    """A conclusion's values beside its target, as short ``tags`` and a longer ``note``
+    (e.g. ["caution"] and why it needs care); with nothing more to say than the target,
+    the note is the conclusion in plain words."""
+    key = kb.targets[conclusion.target.kind][1]
+    extras = [str(v) for k, v in conclusion.values.items() if k != key]
+    tags = [v for v in extras if len(v) <= SHORT_VALUE]
+    note = " ".join(v for v in extras if len(v) > SHORT_VALUE)
+    return {"tags": tags, "note": note if tags or note else conclusion.label}
+
+
 def firing_dict(kb: KnowledgeBase, firing: Firing) -> dict[str, Any]:
     def facts(items):
         return [{"fact": type(f).__name__, "id": f["__factid__"], "values": fact_values(f)} for f in items]
+    # case_fields: the answers of the case fact this rule reads (the rest of the case is
+    # matched too, but is no ground for the firing); in questionnaire order
+    reads = firing.rule.answer_fields()
     return {"step": firing.step, "rule": firing.rule.id, "title": firing.rule.title,
             "phase": firing.rule.phase, "matched": facts(firing.matched),
-            "asserted": facts(firing.asserted), "retracted": facts(firing.retracted)}
+            "asserted": facts(firing.asserted), "retracted": facts(firing.retracted),
+            "case_fields": [name for name in kb.vocabulary.fields if name in reads]}
 
 
 def check_dict(check: ConditionCheck) -> dict[str, Any]:
@@ -584,7 +608,8 @@ def why_not_dict(why: WhyNot) -> dict[str, Any]:
     return {"target": str(why.target), "concluded": why.concluded,
             "rules": [{"rule": r.rule.id, "title": r.rule.title, "rationale": r.rule.rationale,
                        "source": r.rule.source, "evidence": r.rule.evidence, "fired": r.fired, "truth": r.truth.value,
-                       "conditions": [check_dict(c) for c in r.conditions]} for r in why.rules]}
+                       "conditions": [check_dict(c) for c in r.conditions]} for r in why.rules],
+            "kind": why.target.kind, "value": why.target.value}
 
 
 def graph_dict(graph: Graph) -> dict[str, Any]:

@@ -14,15 +14,22 @@ import hashlib
 import pathlib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from engine.conditions import (
     Answer, AnswerCondition, Concluded, Condition, Labels, NotAnswered, NotConcluded, OneOf,
     case_pattern_constraints, value_holds,
 )
 from engine.experta_compat import AS, TEST, Fact, KnowledgeEngine, Rule, scalar_fact
+from engine.outputs import (
+    ENGINE_COLUMNS, ENGINE_EXPECTATIONS, ENGINE_RESULT_KEYS, EXPECTATION_HOWS, Column, Expectation,
+    OutputShapeError, SummaryCount, TableLayout,
+)
 from engine.strategy import StableStrategy
 from engine.vocabulary import Choice, Number, Vocabulary
+
+if TYPE_CHECKING:
+    from engine.rulebook_doc import Reference
 
 RULE_ID = re.compile(r"R-[A-Z0-9]+(-[A-Z0-9]+)*")
 
@@ -111,6 +118,24 @@ class KnowledgeBase:
     # Facts the knowledge base derives from the answers before any rule fires, given the
     # open-question finder (see engine.interview.open_question_finder): (case, finder) -> facts.
     given_facts: Callable[..., list] | None = None
+    # What the outputs look like (engine/outputs.py): the result's key order, the result
+    # table's columns, the batch summary's counts, the expectations of annotated cases.
+    result_keys: tuple[str, ...] = ENGINE_RESULT_KEYS
+    table: TableLayout = field(default_factory=lambda: TableLayout(
+        tuple(Column(name) for name in ENGINE_COLUMNS), lambda result: {}))
+    summary_counts: tuple[SummaryCount, ...] = ()
+    expectations: tuple[Expectation, ...] = ()
+    # The interview: question groups in the order asked (key -> heading), and the policy
+    # that ends it early: result -> the lines to show when it must stop now, or None.
+    question_groups: Mapping[str, str] = field(default_factory=dict)
+    interview_stop: Callable[[Mapping[str, Any]], list[str] | None] = lambda result: None
+    # The printed rulebook's reading guide, phases and catalogues (engine/rulebook_doc.py).
+    reference: "Reference | None" = None
+    # A result in words for people: (result, rule id -> title) -> text.
+    result_text: Callable[[Mapping[str, Any], Callable[[str], str]], str] | None = None
+    # "module:attribute" that a worker process imports to get this same knowledge base
+    # (experta engines and knowledge bases do not pickle; each process builds its own).
+    import_path: str = ""
     digest: str = field(default="")
     _by_id: dict = field(default_factory=dict, repr=False)
     cached: dict = field(default_factory=dict, repr=False)  # things derived once from the rulebook
@@ -118,6 +143,26 @@ class KnowledgeBase:
     def __post_init__(self):
         self._by_id = {rule.id: rule for rule in self.rules}
         self.digest = files_digest(self.files)
+        self._check_outputs()
+
+    def _check_outputs(self) -> None:
+        missing = [k for k in ENGINE_RESULT_KEYS if k not in self.result_keys]
+        if missing or len(set(self.result_keys)) != len(self.result_keys):
+            raise OutputShapeError(f"result keys {self.result_keys} must name each of "
+                                   f"{ENGINE_RESULT_KEYS} once")
+        self.table.check()
+        keys = [e.key for e in self.all_expectations()]
+        bad = [e.key for e in self.all_expectations() if e.how not in EXPECTATION_HOWS]
+        if bad or len(set(keys)) != len(keys):
+            raise OutputShapeError(f"expectations: unknown kinds for {bad}, keys {keys}")
+
+    def all_expectations(self) -> tuple[Expectation, ...]:
+        """The knowledge base's expectations, then the engine's (about fired rules)."""
+        return (*self.expectations, *ENGINE_EXPECTATIONS)
+
+    @property
+    def provenance(self) -> dict[str, str]:
+        return {"version": self.version, "digest": self.digest}
 
     def rule(self, rule_id: str) -> RuleSpec:
         return self._by_id[rule_id]

@@ -40,6 +40,17 @@ class Catalogue:
     entries: Mapping[str, Any]  # id -> a dataclass instance with at least ``name``
 
 
+@dataclass(frozen=True)
+class Reference:
+    """What the printed rulebook says around the rules: its title, a reading guide (one
+    paragraph each), the phases by salience, and the catalogues behind conclusion ids."""
+
+    title: str
+    intro: tuple[str, ...]
+    phases: Mapping[int, Phase]
+    catalogues: tuple[Catalogue, ...] = ()
+
+
 def citations(source: str) -> list[tuple[str, str]]:
     """``"[a] Section x; [b]"`` -> ``[("a", "Section x"), ("b", "")]``, in citation order."""
     return [(key, detail.strip().strip(";").strip()) for key, detail in CITATION.findall(source)]
@@ -87,14 +98,54 @@ def catalogue_entries(kb: KnowledgeBase, catalogue: Catalogue) -> list[dict[str,
     fact_type, field = kb.targets[catalogue.target]
     entries = []
     for entry_id, entry in catalogue.entries.items():
-        values = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
+        values = {f.name: _plain(getattr(entry, f.name)) for f in dataclasses.fields(entry)}
         values["id"] = entry_id
         values["rules"] = [rule.id for rule in kb.rules_concluding(fact_type, {field: entry_id})]
         entries.append(values)
     return entries
 
 
+def _plain(value: Any) -> Any:
+    """A catalogue value as JSON data: records become objects, tuples lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
 def cited_keys(kb: KnowledgeBase, texts: Iterable[str]) -> list[str]:
     """The source keys cited in ``texts``, in the knowledge base's source order."""
     cited = {key for text in texts for key, _ in citations(text)}
     return [key for key in kb.sources if key in cited]
+
+
+def rulebook_document(kb: KnowledgeBase, topics: Iterable[str] | None = None,
+                      engine_provenance: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The rulebook (or some topics of it) as one JSON-ready document that every face
+    renders: header, reading guide, phases, topics with their rules, the catalogues (for
+    the whole rulebook only) and the full references of every source cited."""
+    reference = kb.reference
+    if reference is None:
+        raise ValueError(f"knowledge base {kb.name!r} has no rulebook reference")
+    wanted = list(kb.topics) if topics is None else [t for t in kb.topics if t in set(topics)]
+    entries = rule_entries(kb, reference.phases, wanted)
+    full = wanted == list(kb.topics)
+    catalogues = [{"title": c.title, "entries": catalogue_entries(kb, c)}
+                  for c in reference.catalogues] if full else []
+    cited_texts = [e["source"] for e in entries] + [
+        str(item.get("source", "")) for c in catalogues for item in c["entries"]]
+    return {
+        "title": reference.title,
+        "knowledge_base": kb.provenance,
+        "engine": dict(engine_provenance or {}),
+        "complete": full,
+        "intro": list(reference.intro),
+        "phases": [{"name": p.name, "salience": p.salience, "description": p.description}
+                   for p in sorted(reference.phases.values(), key=lambda p: -p.salience)],
+        "topics": [{"topic": t, "title": kb.topics[t],
+                    "rules": [e for e in entries if e["topic"] == t]} for t in wanted],
+        "catalogues": catalogues,
+        "references": [{"key": key, "citation": kb.sources[key].citation,
+                        "url": kb.sources[key].url} for key in cited_keys(kb, cited_texts)],
+    }

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from engine.conditions import AnswerCondition, Truth
+from engine.errors import InputError, ScreeningError
 
 # Spellings that mean "not known" for every field (compared after strip + lower-case);
 # "null" is the contract's word for it, as text in a spreadsheet cell.
@@ -50,8 +51,10 @@ def _shown(value: Any, identifier_patterns: tuple[re.Pattern, ...]) -> Any:
     return value
 
 
-class CaseError(ValueError):
+class CaseError(ScreeningError, ValueError):
     """A case that cannot be screened, with every problem found in it."""
+
+    kind = "case"
 
     def __init__(self, case_id: str | None, label: str | None, problems: list["Problem"]):
         self.case_id = case_id
@@ -75,6 +78,10 @@ class CaseError(ValueError):
 
     def as_dicts(self) -> list[dict]:
         return [p.as_dict() for p in self.problems]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.kind, "message": self.message(), "case": self.where(),
+                "problems": self.as_dicts()}
 
 
 @dataclass(frozen=True)
@@ -102,11 +109,11 @@ class Problem:
         return document
 
 
-class DuplicateField(ValueError):
+class DuplicateField(InputError, ValueError):
     """A JSON object names a field twice (refused: keeping either value would be a guess)."""
 
 
-class InvalidJSON(ValueError):
+class InvalidJSON(InputError, ValueError):
     """Text that is not standard JSON, or JSON this tool refuses to guess about: the
     message says why (without the offending value, which may be an identifier)."""
 

@@ -9,12 +9,15 @@ import pathlib
 from engine.rulebook import KnowledgeBase
 from knowledge import facts
 from knowledge.causes import CAUSES
+from knowledge.outputs import EXPECTATIONS, RESULT_KEYS, SUMMARY_COUNTS, TABLE
+from knowledge.reference import REFERENCE
+from knowledge.report import interview_stop, result_text
 from knowledge.exercises import EXERCISES
 from knowledge.red_flags import RED_FLAG_CONDITIONS
 from knowledge.result import build_result, given_facts
 from knowledge.rules import RULES, TOPICS
 from knowledge.sources import SOURCES
-from knowledge.vocabulary import VOCABULARY, WORDING
+from knowledge.vocabulary import GROUPS, VOCABULARY, WORDING
 from knowledge.wording import ClinicalLabels
 
 VERSION = "2.0.0"
@@ -85,5 +88,14 @@ KNOWLEDGE_BASE = KnowledgeBase(
     given_facts=given_facts,
     targets=TARGETS,
     target_values=TARGET_VALUES.__getitem__,
+    result_keys=RESULT_KEYS,
+    table=TABLE,
+    summary_counts=SUMMARY_COUNTS,
+    expectations=EXPECTATIONS,
+    question_groups=GROUPS,
+    interview_stop=interview_stop,
+    reference=REFERENCE,
+    result_text=result_text,
+    import_path="knowledge:KNOWLEDGE_BASE",
     files=tuple(sorted(_PACKAGE.rglob("*.py"))),
 )

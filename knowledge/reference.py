@@ -1,6 +1,6 @@
 """What the printed rulebook (``lbp rules``) says around the rules: how to read it, what
 each phase does, and the catalogues behind the ids the rules conclude."""
-from engine.rulebook_doc import Catalogue, Phase
+from engine.rulebook_doc import Catalogue, Phase, Reference
 from knowledge.causes import CAUSES
 from knowledge.exercises import EXERCISES
 from knowledge.red_flags import RED_FLAG_CONDITIONS
@@ -45,3 +45,5 @@ CATALOGUES = (
     Catalogue("Catalogue: exercises", "exercise", EXERCISES),
     Catalogue("Catalogue: red-flag conditions", "red_flag", RED_FLAG_CONDITIONS),
 )
+
+REFERENCE = Reference(TITLE, INTRO, PHASES, CATALOGUES)

@@ -12,7 +12,7 @@ import pathlib
 import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 
-import engine
+from tests import bundled
 from engine.vocabulary import Choice, Number
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -28,15 +28,15 @@ settings.load_profile("default")
 
 @pytest.fixture(scope="session")
 def kb():
-    return engine.load_knowledge_base()
+    return bundled.load_knowledge_base()
 
 
 @pytest.fixture(scope="session")
 def screen():
-    return engine.screen
+    return bundled.screen
 
 
-KB = engine.load_knowledge_base()
+KB = bundled.load_knowledge_base()
 
 
 def _spellings(kind: Choice, value: str) -> list:

@@ -8,7 +8,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from cli.main import lbp
-from engine.batch import TABLE_COLUMNS
+from tests import bundled
 
 GOOD = "case_id,age,sitting,standing\nc-1,45,worse,better\nc-2,60,better,worse\n"
 WITH_BAD_ROW = "case_id,age,sitting,standing\nc-1,45,worse,better\nc-2,300,better,worse\n"
@@ -23,7 +23,7 @@ def test_all_rows_ok_exits_0_with_a_summary_on_stderr(tmp_path):
     result = run("batch", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), "--jobs", "1")
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
-    assert list(table.columns) == list(TABLE_COLUMNS) and list(table["status"]) == ["ok", "ok"]
+    assert list(table.columns) == list(bundled.KB.table.names()) and list(table["status"]) == ["ok", "ok"]
     assert "2 rows: 2 ok, 0 with errors" in result.stderr
     assert "screening" not in result.stderr  # no progress bar when stderr is not a terminal
     assert result.stdout == ""

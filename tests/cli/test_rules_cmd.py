@@ -6,11 +6,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
-import engine
+from tests import bundled
 from cli.main import lbp
 from engine.rulebook_doc import citations
 
-KB = engine.load_knowledge_base()
+KB = bundled.load_knowledge_base()
 RULE_IDS = [rule.id for rule in KB.rules]
 
 

@@ -9,12 +9,21 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-import engine
-from engine import batch
-from engine.batch import BatchInputError, open_batch, run_batch
+from tests import bundled
+from engine import batch, tables
+from engine.privacy import identifier_reason
+from engine.tables import BatchInputError
 
-KB = engine.load_knowledge_base()
-VOCABULARY = KB.vocabulary
+KB = bundled.KB
+SERVICE = bundled.SERVICE
+
+
+def open_batch(source, **options):
+    return SERVICE.open_batch(source, **options)
+
+
+def run_batch(checked, output, jobs=1):
+    return SERVICE.run_batch(checked, output, jobs)
 
 CASES = [
     {"case_id": "ext-01", "age": "45", "sitting": "worse", "standing": "better", "walking": "better",
@@ -54,11 +63,11 @@ def read_jsonl(path: pathlib.Path) -> list[dict]:
 
 
 def screen_file(path, out, jobs=1, **options):
-    return run_batch(open_batch(path, VOCABULARY, **options), out, jobs=jobs)
+    return run_batch(open_batch(path, **options), out, jobs=jobs)
 
 
 def expected_result(case: dict) -> dict:
-    return engine.screen({k: v for k, v in case.items()}, label="expected")
+    return bundled.screen({k: v for k, v in case.items()}, label="expected")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".parquet"])
@@ -81,7 +90,7 @@ def test_tabular_outputs_hold_the_documented_columns_one_row_per_case(tmp_path, 
               ".xlsx": lambda p: pd.read_excel(p, dtype=str, keep_default_na=False),
               ".parquet": pd.read_parquet}[suffix]
     table = reader(out)
-    assert list(table.columns) == list(batch.TABLE_COLUMNS)
+    assert list(table.columns) == list(KB.table.names())
     assert list(table["case_id"]) == [c["case_id"] for c in CASES]
     flag_case = expected_result(CASES[2])
     row = table.iloc[2]
@@ -134,7 +143,7 @@ def test_identifier_columns_are_refused_by_name(tmp_path, column, reason):
     cases = [dict(c, **{column: "Jo Bloggs 1 High St"}) for c in CASES]
     source = write_input(tmp_path / "cases.csv", cases)
     with pytest.raises(BatchInputError) as refused:
-        open_batch(source, VOCABULARY)
+        open_batch(source)
     message = str(refused.value)
     assert repr(column) in message and reason in message and "--drop-identifiers" in message
     assert "Jo Bloggs" not in message
@@ -143,7 +152,7 @@ def test_identifier_columns_are_refused_by_name(tmp_path, column, reason):
 def test_drop_identifiers_leaves_them_out_of_processing_and_output(tmp_path):
     cases = [dict(c, surname="Bloggs", email=f"jo{i}@example.org") for i, c in enumerate(CASES)]
     source = write_input(tmp_path / "cases.csv", cases)
-    checked = open_batch(source, VOCABULARY, drop_identifiers=True)
+    checked = open_batch(source, drop_identifiers=True)
     assert checked.dropped == ["surname", "email"]
     run_batch(checked, tmp_path / "out.jsonl")
     text = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
@@ -157,7 +166,7 @@ def refused(tmp_path, name: str, content: bytes | str, **options) -> str:
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     with pytest.raises(BatchInputError) as error:
-        open_batch(path, VOCABULARY, **options)
+        open_batch(path, **options)
     return str(error.value)
 
 
@@ -199,13 +208,13 @@ def test_repeated_case_ids_are_refused_naming_rows_not_ids(tmp_path):
 
 def test_a_missing_file_is_refused(tmp_path):
     with pytest.raises(BatchInputError, match="no such file"):
-        open_batch(tmp_path / "nowhere.csv", VOCABULARY)
+        open_batch(tmp_path / "nowhere.csv")
 
 
 def test_input_format_overrides_the_extension(tmp_path):
     source = tmp_path / "cases.txt"
     _table().to_csv(source, index=False)
-    checked = open_batch(source, VOCABULARY, input_format="csv")
+    checked = open_batch(source, input_format="csv")
     assert checked.rows == len(CASES)
 
 
@@ -258,15 +267,15 @@ def test_an_interrupted_run_leaves_no_output_and_no_partial_file(tmp_path, monke
     source = write_input(tmp_path / "cases.csv", [dict(CASES[0], case_id=f"c-{i}") for i in range(30)])
     out = tmp_path / "out.csv"
     out.write_text("previous results\n")
-    monkeypatch.setattr(batch, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(tables, "CHUNK_ROWS", 10)
     real = batch.screen_rows
     calls = []
 
-    def interrupted(rows):
+    def interrupted(kb, rows):
         calls.append(1)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real(rows)
+        return real(kb, rows)
 
     monkeypatch.setattr(batch, "screen_rows", interrupted)
     with pytest.raises(KeyboardInterrupt):
@@ -298,8 +307,8 @@ def test_text_in_excel_output_is_never_turned_into_a_formula(tmp_path):
 
 def test_a_column_merely_containing_mail_is_not_taken_for_an_email_address():
     # regression: "female" contains "mail"; it is an unknown column, not an identifier
-    assert batch.identifier_reason("female") is None
-    assert batch.identifier_reason("E-mail") == "an e-mail address"
+    assert identifier_reason("female") is None
+    assert identifier_reason("E-mail") == "an e-mail address"
 
 
 @pytest.mark.parametrize("name,content", [
@@ -310,4 +319,4 @@ def test_regression_a_field_named_twice_in_a_json_row_refuses_the_file(tmp_path,
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     with pytest.raises(BatchInputError, match="'sitting' appears twice"):
-        open_batch(path, VOCABULARY)
+        open_batch(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-import engine
+from tests import bundled
 from engine.conditions import (
     Labels, answer, any_of, below_value, concluded, not_answered, one_of,
 )
@@ -193,11 +193,11 @@ def test_a_question_left_out_could_not_have_changed_the_result(drawn):
     while (spec := session.next_question()) is not None:
         session.record(spec, _typed(case.get(spec.name)))
     answered = session.case()
-    baseline = _without_open_questions(engine.screen(answered))
+    baseline = _without_open_questions(bundled.screen(answered))
     for name in session.not_asked:
         try:
-            changed = engine.screen({**answered, name: alternatives[name]})
-        except engine.CaseError as refused:  # the alternative contradicts an answer given
+            changed = bundled.screen({**answered, name: alternatives[name]})
+        except bundled.CaseError as refused:  # the alternative contradicts an answer given
             assert [p.field for p in refused.problems if p.conflicts_with], refused
             continue
         assert _without_open_questions(changed) == baseline, f"leaving out {name!r} hid a different result"

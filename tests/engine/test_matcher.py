@@ -7,12 +7,12 @@ import json
 import pytest
 from hypothesis import given, settings
 
-import engine
+from tests import bundled
 from engine.experta_compat import ReteMatcher
 from engine.runner import Screener, TracingEngine
 from tests.conftest import CASES_DIR, valid_cases
 
-KB = engine.load_knowledge_base()
+KB = bundled.load_knowledge_base()
 
 
 class StockMatcherScreener(Screener):

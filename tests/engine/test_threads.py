@@ -8,20 +8,20 @@ from concurrent.futures import ThreadPoolExecutor
 
 from hypothesis import given, settings, strategies as st
 
-import engine
+from tests import bundled
 from tests.conftest import valid_cases
 
 
 def _screen_or_error(raw):
     try:
-        return engine.screen(raw)
-    except engine.CaseError as error:
+        return bundled.screen(raw)
+    except bundled.CaseError as error:
         return str(error)
 
 
 def test_regression_threads_sharing_one_engine_gave_wrong_screenings():
     from engine.bench import synthetic_rows
-    cases = [raw for _, raw in synthetic_rows(2000, seed=11)]
+    cases = [raw for _, raw in synthetic_rows(bundled.KB, 2000, seed=11)]
     sequential = [_screen_or_error(c) for c in cases]
     with ThreadPoolExecutor(max_workers=8) as pool:
         threaded = list(pool.map(_screen_or_error, cases))

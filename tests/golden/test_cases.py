@@ -3,8 +3,7 @@ import json
 
 import pytest
 
-import engine
-from cli.render import compare
+from tests import bundled
 from tests.conftest import CASES_DIR
 
 CASE_FILES = sorted(CASES_DIR.glob("*.json"))
@@ -22,5 +21,5 @@ def test_the_bundle_has_cases_with_expected_outcomes():
 @pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
 def test_golden_case(path):
     document = json.loads(path.read_text(encoding="utf-8"))
-    result = engine.screen(document["case"], label=path.name)
-    assert compare(document["expected"], result, engine.load_knowledge_base()) == []
+    result = bundled.screen(document["case"], label=path.name)
+    assert bundled.SERVICE.check(document["expected"], result) == []

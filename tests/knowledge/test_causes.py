@@ -2,7 +2,7 @@
 unanswered question is never read as an answer."""
 import pytest
 
-import engine
+from tests import bundled
 from engine.conditions import Truth, all_of
 from engine.vocabulary import Choice, Number
 from knowledge.causes import CAUSES
@@ -12,7 +12,7 @@ from tests.conftest import KB
 
 
 def causes_of(case):
-    return {c["id"] for c in engine.screen(case)["possible_causes"]}
+    return {c["id"] for c in bundled.screen(case)["possible_causes"]}
 
 
 def rule_truth(rule_id, case):
@@ -95,7 +95,7 @@ def test_every_cause_rule_fires_for_some_bundled_example():
         {"age": 35, "onset": "gradual", "exercise": "better", "rest": "no_change",
          "duration_weeks": 13},
     ]
-    fired = set().union(*(set(engine.screen(case)["fired_rules"]) for case in examples))
+    fired = set().union(*(set(bundled.screen(case)["fired_rules"]) for case in examples))
     assert {r.id for r in cause_rules.RULES} <= fired
 
 
@@ -225,7 +225,7 @@ def test_stenosis_without_relief_question_needs_both_legs_and_age_65():
 
 
 def test_each_listed_cause_names_the_rules_that_support_it():
-    result = engine.screen({"leg_pain": "one_leg", "pain_below_knee": "yes", "sitting": "worse",
+    result = bundled.screen({"leg_pain": "one_leg", "pain_below_knee": "yes", "sitting": "worse",
                             "cough_sneeze_worse": "yes"})
     assert result["possible_causes"] == [
         {"id": "herniated_disc", "name": "Herniated disc",
@@ -238,7 +238,7 @@ def test_regression_disc_routes_require_leg_pain_not_only_an_answer_below_the_kn
     after leg_pain=none the below-the-knee question still looked able to change the result."""
     contradictory = {"leg_pain": "none", "pain_below_knee": "yes", "sitting": "worse",
                      "bending_forward": "worse", "cough_sneeze_worse": "yes"}
-    with pytest.raises(engine.CaseError, match="leg_pain is 'none'"):
+    with pytest.raises(bundled.CaseError, match="leg_pain is 'none'"):
         causes_of(contradictory)  # KB 2.0 refuses the contradiction outright
     assert "herniated_disc" not in causes_of({**contradictory, "leg_pain": "unknown"})
     assert "herniated_disc" in causes_of({**contradictory, "leg_pain": "one_leg"})

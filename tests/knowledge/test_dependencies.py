@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
 import engine
+from tests import bundled
 from cli.main import lbp
 from engine.explain import explain
 from engine.interview import InterviewPlan, InterviewSession
@@ -44,8 +45,8 @@ def test_the_dependencies_the_review_named_are_declared():
 def test_an_answer_that_presumes_a_denied_premise_is_refused_naming_both(spec):
     denied = denying_answers(spec)
     for value in spec.premise.presumed_by:
-        with pytest.raises(engine.CaseError) as refused:
-            engine.screen({**denied, spec.name: value}, label="probe")
+        with pytest.raises(bundled.CaseError) as refused:
+            bundled.screen({**denied, spec.name: value}, label="probe")
         problem = next(p for p in refused.value.problems if p.field == spec.name)
         assert problem.value == value and problem.conflicts_with == denied
         message = str(refused.value)
@@ -58,26 +59,26 @@ def test_an_answer_that_presumes_a_denied_premise_is_refused_naming_both(spec):
 def test_answers_that_do_not_presume_the_premise_stay_valid(spec):
     denied = denying_answers(spec)
     for value in set(spec.kind.values) - set(spec.premise.presumed_by):
-        engine.screen({**denied, spec.name: value})  # e.g. "no, the weakness is not worse"
-    engine.screen({**denied, spec.name: "unknown"})  # and leaving it out always is
+        bundled.screen({**denied, spec.name: value})  # e.g. "no, the weakness is not worse"
+    bundled.screen({**denied, spec.name: "unknown"})  # and leaving it out always is
 
 
 def test_regression_weakness_denied_yet_getting_worse_raised_an_urgent_flag():
-    with pytest.raises(engine.CaseError, match="leg_weakness is 'no'"):
-        engine.screen({"leg_weakness": "no", "leg_weakness_progressive": "yes"})
+    with pytest.raises(bundled.CaseError, match="leg_weakness is 'no'"):
+        bundled.screen({"leg_weakness": "no", "leg_weakness_progressive": "yes"})
 
 
 def test_regression_no_leg_pain_yet_pain_below_the_knee_passed():
-    with pytest.raises(engine.CaseError, match="leg_pain is 'none'"):
-        engine.screen({"leg_pain": "none", "pain_below_knee": "yes"})
+    with pytest.raises(bundled.CaseError, match="leg_pain is 'none'"):
+        bundled.screen({"leg_pain": "none", "pain_below_knee": "yes"})
 
 
 @given(valid_cases(), st.sampled_from(PREMISED), st.data())
 def test_a_contradiction_is_always_refused(raw, spec, data):
     denied = denying_answers(spec)
     value = data.draw(st.sampled_from(spec.premise.presumed_by))
-    with pytest.raises(engine.CaseError) as refused:
-        engine.screen({**raw, **denied, spec.name: value})
+    with pytest.raises(bundled.CaseError) as refused:
+        bundled.screen({**raw, **denied, spec.name: value})
     assert any(p.field == spec.name and p.conflicts_with for p in refused.value.problems)
 
 
@@ -111,7 +112,7 @@ def test_the_interview_never_asks_a_question_whose_premise_was_denied(spec):
 
 @pytest.mark.parametrize("spec", PREMISED, ids=[s.name for s in PREMISED])
 def test_the_explanation_never_lists_a_question_whose_premise_was_denied(spec):
-    screener = engine.screener_for()
+    screener = bundled.screener_for()
     run = screener.run(screener.validate(denying_answers(spec)))
     explanation = explain(KB, run)
     listed = {f for change in explanation.what_would_change() for f in change.fields}
@@ -138,5 +139,5 @@ def test_every_premise_comes_before_its_question_in_the_vocabulary():
 
 def test_the_bench_never_generates_a_contradictory_case():
     from engine.bench import synthetic_rows
-    for _, raw in synthetic_rows(300, seed=5):
-        engine.screen(raw)  # raises CaseError on a contradiction
+    for _, raw in synthetic_rows(KB, 300, seed=5):
+        bundled.screen(raw)  # raises CaseError on a contradiction

@@ -4,7 +4,7 @@ avoided, nothing directional for an unclear direction, nothing at all under the 
 import pytest
 from hypothesis import given, strategies as st
 
-import engine
+from tests import bundled
 from engine.conditions import NotConcluded
 from engine.rulebook import Conclude
 from knowledge.exercises import DIRECTIONS, EXERCISES, EXTENSION, FLEXION, LOADS, NEUTRAL
@@ -38,7 +38,7 @@ def ids(result, section):
 
 
 def screen_adult(**answers):
-    return engine.screen({"age": 40, **NO_RED_FLAGS, **answers})
+    return bundled.screen({"age": 40, **NO_RED_FLAGS, **answers})
 
 
 # --- the catalogue -------------------------------------------------------------------------
@@ -232,15 +232,15 @@ def test_hip_stretches_need_the_hip_answers_not_their_absence():
 
 def test_gate_under_18_removes_every_exercise_list():
     answers = {**EXTENSION_ANSWERS, **HIP_FLEXOR_PATTERN, **NO_RED_FLAGS}
-    adult = engine.screen({"age": 40, **answers})
-    teenager = engine.screen({"age": 16, **answers})
+    adult = bundled.screen({"age": 40, **answers})
+    teenager = bundled.screen({"age": 16, **answers})
     assert adult["exercises"]["recommended"] and adult["exercises"]["avoid"]
     assert teenager["responder"]["type"] == EXTENSION
     assert teenager["exercises"] == {"recommended": [], "avoid": [], "caution": []}
 
 
 def test_gate_emergency_red_flag_removes_every_exercise_list():
-    result = engine.screen({"age": 40, **EXTENSION_ANSWERS, "saddle_numbness": "yes",
+    result = bundled.screen({"age": 40, **EXTENSION_ANSWERS, "saddle_numbness": "yes",
                             "bladder_or_bowel_change": "yes"})
     assert result["urgency"] == "emergency"
     assert result["exercises"] == {"recommended": [], "avoid": [], "caution": []}
@@ -268,9 +268,9 @@ def advice_cases(draw):
 
 @given(advice_cases())
 def test_exercise_lists_keep_the_contracts_invariants(raw):
-    screener = engine.screener_for()
+    screener = bundled.screener_for()
     run = screener.run(screener.validate(raw))
-    result = engine.build_result(KB, run)
+    result = bundled.build_result(KB, run)
     kind = result["responder"]["type"]
     sections = {s: ids(result, s) for s in SECTIONS}
     everything = [i for s in SECTIONS for i in sections[s]]

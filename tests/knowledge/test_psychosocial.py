@@ -7,7 +7,7 @@ import itertools
 import pytest
 from hypothesis import given, strategies as st
 
-import engine
+from tests import bundled
 from knowledge.rules.psychosocial import ITEMS
 from tests.conftest import KB, valid_cases
 
@@ -55,7 +55,7 @@ TABLE = [
 def test_scoring_at_every_boundary(physical, psychological, bother, group):
     case = case_with(physical, psychological, bother)
     assert published_group(case) == group
-    result = engine.screen(case)["psychosocial_risk"]
+    result = bundled.screen(case)["psychosocial_risk"]
     assert result["group"] == group and result["missing"] == []
     assert result["total"] == physical + psychological + (bother in ("very_much", "extremely"))
 
@@ -64,15 +64,15 @@ def test_scoring_at_every_boundary(physical, psychological, bother, group):
 def test_each_bothersomeness_answer(bother):
     scores = bother in ("very_much", "extremely")
     case = case_with(0, 3, bother)
-    assert engine.screen(case)["psychosocial_risk"]["group"] == ("high" if scores else "low")
-    assert engine.screen(case)["psychosocial_risk"]["psychosocial_subscale"] == 3 + scores
+    assert bundled.screen(case)["psychosocial_risk"]["group"] == ("high" if scores else "low")
+    assert bundled.screen(case)["psychosocial_risk"]["psychosocial_subscale"] == 3 + scores
 
 
 def test_every_complete_answer_set_gets_the_published_group():
     for values in itertools.product(("agree", "disagree"), repeat=8):
         for bother in ("slightly", "very_much"):
             case = {**dict(zip(FIELDS, values)), FIELDS[8]: bother}
-            assert engine.screen(case)["psychosocial_risk"]["group"] == published_group(case)
+            assert bundled.screen(case)["psychosocial_risk"]["group"] == published_group(case)
 
 
 @st.composite
@@ -95,7 +95,7 @@ def _completions(answers):
 
 @given(partial_items())
 def test_a_missing_item_never_lowers_the_group_silently(answers):
-    risk = engine.screen(answers)["psychosocial_risk"]
+    risk = bundled.screen(answers)["psychosocial_risk"]
     groups = {published_group(c) for c in _completions(answers)}
     assert risk["missing"] == [f for f in FIELDS if f not in answers]
     if risk["group"] == "not_assessed":
@@ -108,13 +108,13 @@ def test_a_missing_item_never_lowers_the_group_silently(answers):
 @given(partial_items(), valid_cases())
 def test_the_group_is_a_pure_function_of_the_nine_items(items, other):
     other = {k: v for k, v in other.items() if k not in FIELDS}
-    alone = engine.screen(items)["psychosocial_risk"]
-    together = engine.screen({**other, **items})["psychosocial_risk"]
+    alone = bundled.screen(items)["psychosocial_risk"]
+    together = bundled.screen({**other, **items})["psychosocial_risk"]
     assert alone == together
 
 
 def test_the_stratification_is_not_a_diagnosis_and_the_items_cite_keele():
-    risk = engine.screen({})["psychosocial_risk"]
+    risk = bundled.screen({})["psychosocial_risk"]
     assert "Not a diagnosis" in risk["note"] and "not a treatment order" in risk["note"]
     for field in FIELDS:
         spec = KB.vocabulary[field]

@@ -8,7 +8,7 @@ the feature answered "no".
 """
 import pytest
 
-import engine
+from tests import bundled
 from knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_LEVELS
 from knowledge.rules import red_flags
 from tests.conftest import KB, ROOT
@@ -303,7 +303,7 @@ def test_each_condition_has_referral_words_for_exactly_the_urgencies_its_rules_r
 @pytest.mark.parametrize("rule_id", sorted(FIRING))
 def test_red_flag_rule_fires_on_its_combination(rule_id):
     case, condition, urgency, flag = FIRING[rule_id]
-    result = engine.screen(case)
+    result = bundled.screen(case)
     assert rule_id in result["fired_rules"]
     assert (flag, condition, urgency) in _flags(result)
     entry = next(f for f in result["red_flags"] if f["id"] == flag)
@@ -313,12 +313,12 @@ def test_red_flag_rule_fires_on_its_combination(rule_id):
 @pytest.mark.parametrize("rule_id,case", MORE_FIRING,
                          ids=[f"{r}-{i}" for i, (r, _) in enumerate(MORE_FIRING)])
 def test_red_flag_rule_fires_by_its_other_routes(rule_id, case):
-    assert rule_id in engine.screen(case)["fired_rules"]
+    assert rule_id in bundled.screen(case)["fired_rules"]
 
 
 @pytest.mark.parametrize("rule_id,case,why", NEAR_MISSES, ids=[n[2] for n in NEAR_MISSES])
 def test_near_miss_does_not_raise_the_flag(rule_id, case, why):
-    result = engine.screen(case)
+    result = bundled.screen(case)
     assert rule_id not in result["fired_rules"], why
     assert FIRING[rule_id][3] not in {f["id"] for f in result["red_flags"]}, why
 
@@ -329,13 +329,13 @@ def test_an_unanswered_question_never_completes_a_red_flag(rule_id):
     case = FIRING[rule_id][0]
     for field in case:
         partial = {k: v for k, v in case.items() if k != field}
-        assert rule_id not in engine.screen(partial)["fired_rules"], field
+        assert rule_id not in bundled.screen(partial)["fired_rules"], field
         # and "unknown" spelled out is the same as leaving it out
-        assert rule_id not in engine.screen({**partial, field: "unknown"})["fired_rules"], field
+        assert rule_id not in bundled.screen({**partial, field: "unknown"})["fired_rules"], field
 
 
 def test_one_leg_sciatica_with_nerve_signs_raises_no_red_flag():
-    result = engine.screen({"age": 40, "leg_pain": "one_leg", "pain_below_knee": "yes",
+    result = bundled.screen({"age": 40, "leg_pain": "one_leg", "pain_below_knee": "yes",
                             "leg_numbness_or_tingling": "yes", "cough_sneeze_worse": "yes",
                             "saddle_numbness": "no", "bladder_or_bowel_change": "no"})
     assert result["red_flags"] == []
@@ -343,7 +343,7 @@ def test_one_leg_sciatica_with_nerve_signs_raises_no_red_flag():
 
 
 def test_a_condition_found_by_several_signs_is_grouped_once_at_its_most_pressing_urgency():
-    result = engine.screen({"fever": "yes", "iv_drug_use": "yes", "leg_weakness": "yes"})
+    result = bundled.screen({"fever": "yes", "iv_drug_use": "yes", "leg_weakness": "yes"})
     infection = [f for f in result["red_flags"] if f["condition"] == "infection"]
     assert [f["id"] for f in infection] == [
         "fever_with_infection_risk", "fever_with_leg_weakness", "fever"]
@@ -357,7 +357,7 @@ def test_a_condition_found_by_several_signs_is_grouped_once_at_its_most_pressing
 
 
 def test_one_condition_at_two_urgencies_reads_as_one_condition_at_the_higher():
-    result = engine.screen({"leg_pain": "both_legs", "leg_numbness_or_tingling": "yes",
+    result = bundled.screen({"leg_pain": "both_legs", "leg_numbness_or_tingling": "yes",
                             "leg_symptoms_course": "new_or_worsening"})
     ces = [c for c in result["red_flag_conditions"] if c["condition"] == "cauda_equina"]
     assert [c["urgency"] for c in ces] == ["emergency"]
@@ -380,7 +380,7 @@ def test_every_red_flag_rule_states_the_strength_of_its_evidence():
 
 
 def test_red_flags_are_listed_in_catalogue_order_most_pressing_first():
-    result = engine.screen({"duration_weeks": 20, "age": 30, "onset": "gradual",
+    result = bundled.screen({"duration_weeks": 20, "age": 30, "onset": "gradual",
                             "exercise": "better", "rest": "worse", "fever": "yes",
                             "leg_pain": "both_legs", "saddle_numbness": "yes"})
     conditions = [f["condition"] for f in result["red_flags"]]

@@ -11,7 +11,7 @@ import sys
 import pytest
 from hypothesis import given, strategies as st
 
-import engine
+from tests import bundled
 from engine.conditions import ConclusionIndex, Truth, all_of
 from engine.rulebook import Conclude
 from knowledge.facts import Responder, ResponderTally
@@ -124,7 +124,7 @@ def test_type_min_lead_3_does_not_crash_three_for_one_against():
          "morning_pain_worst": "yes"},
     ]
     for case in three_for_one_against:
-        fired = [r for r in engine.screen(case)["fired_rules"] if r in decision_ids]
+        fired = [r for r in bundled.screen(case)["fired_rules"] if r in decision_ids]
         assert len(fired) == 1, (case, fired)
 
 
@@ -148,7 +148,7 @@ def test_a_knowledge_base_with_broken_thresholds_cannot_be_imported(tmp_path):
                                            for name, values in ANSWERS.items()}))
 def test_every_case_reaches_exactly_one_responder_decision(case):
     decision_ids = {r.id for r in _decision_rules(RULES)}
-    result = engine.screen(case)
+    result = bundled.screen(case)
     fired = [r for r in result["fired_rules"] if r in decision_ids]
     assert len(fired) == 1, fired
     assert fired == _reached(RULES, case)

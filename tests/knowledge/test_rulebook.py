@@ -9,7 +9,7 @@ import shutil
 import pytest
 from hypothesis import given, settings
 
-import engine
+from tests import bundled
 from engine.conditions import answer, any_of, at_least_value, not_answered, one_of
 from engine.rulebook import RULE_ID, RulebookError, check_rulebook, conclude, files_digest
 from engine.rulebook_doc import citations, rule_entries
@@ -18,7 +18,7 @@ from knowledge.vocabulary import WORDING
 from tests.conftest import CASES_DIR, valid_cases
 from tests.engine.toy_kb import Verdict, toy_kb, toy_rule
 
-KB = engine.load_knowledge_base()
+KB = bundled.load_knowledge_base()
 
 # The contract's id lists (spec/case-contract.md, section 2), copied here on purpose: the
 # test holds the knowledge base to the public contract, not to its own catalogues.
@@ -48,7 +48,7 @@ def _annotated_results():
     results = []
     for path in CASE_FILES:
         document = json.loads(path.read_text(encoding="utf-8"))
-        results.append((path.name, engine.screen(document["case"], label=path.name)))
+        results.append((path.name, bundled.screen(document["case"], label=path.name)))
     return results
 
 
@@ -170,14 +170,14 @@ def test_every_rule_id_in_an_annotated_result_exists_in_the_rulebook():
 @settings(max_examples=60)
 @given(valid_cases())
 def test_every_rule_id_in_any_result_exists_in_the_rulebook(case):
-    result = engine.screen(case)
+    result = bundled.screen(case)
     assert [r for r in _rule_ids_in(result) if not KB.has_rule(r)] == []
 
 
 # --- digest ------------------------------------------------------------------------------
 
 def _package_root() -> pathlib.Path:
-    return pathlib.Path(engine.load_knowledge_base().files[0]).parent
+    return pathlib.Path(bundled.load_knowledge_base().files[0]).parent
 
 
 def test_digest_is_computed_from_the_knowledge_files():

@@ -2,7 +2,7 @@
 all exercise advice, the population warnings, and the assessment wording per urgency."""
 import pytest
 
-import engine
+from tests import bundled
 from knowledge.facts import ExerciseAdviceWithheld
 from tests.conftest import CALM_WARNING_SIGNS
 
@@ -17,7 +17,7 @@ NO_EXERCISES = {"recommended": [], "avoid": [], "caution": []}
 
 
 def _withheld_reasons(raw):
-    screener = engine.screener_for()
+    screener = bundled.screener_for()
     run = screener.run(screener.validate(raw))
     return {f["reason"] for f in run.facts if isinstance(f, ExerciseAdviceWithheld)}
 
@@ -35,7 +35,7 @@ def _text(result):
     ({"leg_pain": "both_legs", "unexplained_weight_loss": "yes"}, "urgent"),
 ])
 def test_the_most_pressing_red_flag_sets_the_urgency(case, urgency):
-    result = engine.screen(case)
+    result = bundled.screen(case)
     assert result["urgency"] == urgency
 
 
@@ -43,15 +43,15 @@ def test_the_most_pressing_red_flag_sets_the_urgency(case, urgency):
                                   {"history_of_cancer": "yes"}])
 def test_urgent_or_emergency_flag_withholds_exercise_advice(case):
     assert _withheld_reasons(case) == {"red_flag"}
-    assert "R-SAFETY-WITHHOLD-EXERCISE" in engine.screen(case)["fired_rules"]
+    assert "R-SAFETY-WITHHOLD-EXERCISE" in bundled.screen(case)["fired_rules"]
 
 
 def test_perfect_extension_responder_with_cauda_equina_flag_gets_no_exercises():
-    clean = engine.screen(PERFECT_EXTENSION)
+    clean = bundled.screen(PERFECT_EXTENSION)
     assert clean["responder"]["type"] == "extension"
     assert clean["exercises"]["recommended"]  # the same back, without the flag, is advised
 
-    flagged = engine.screen({**PERFECT_EXTENSION, "saddle_numbness": "yes"})
+    flagged = bundled.screen({**PERFECT_EXTENSION, "saddle_numbness": "yes"})
     assert flagged["responder"]["type"] == "extension"  # the pattern is still reported
     assert flagged["urgency"] == "emergency"
     assert flagged["exercises"] == NO_EXERCISES
@@ -59,13 +59,13 @@ def test_perfect_extension_responder_with_cauda_equina_flag_gets_no_exercises():
 
 
 def test_urgent_flag_also_removes_exercises_from_a_perfect_responder():
-    flagged = engine.screen({**PERFECT_EXTENSION, "unexplained_weight_loss": "yes"})
+    flagged = bundled.screen({**PERFECT_EXTENSION, "unexplained_weight_loss": "yes"})
     assert flagged["urgency"] == "urgent"
     assert flagged["exercises"] == NO_EXERCISES
 
 
 def test_routine_flag_keeps_the_exercise_advice_and_names_the_referral():
-    result = engine.screen({**PERFECT_EXTENSION, **INFLAMMATORY})
+    result = bundled.screen({**PERFECT_EXTENSION, **INFLAMMATORY})
     assert result["urgency"] == "routine"
     assert [f["condition"] for f in result["red_flags"]] == ["inflammatory_disease"]
     assert _withheld_reasons({**PERFECT_EXTENSION, **INFLAMMATORY}) == set()
@@ -74,7 +74,7 @@ def test_routine_flag_keeps_the_exercise_advice_and_names_the_referral():
 
 
 def test_under_18_gets_a_warning_and_no_exercise_advice():
-    result = engine.screen({**PERFECT_EXTENSION, "age": 17})
+    result = bundled.screen({**PERFECT_EXTENSION, "age": 17})
     assert result["exercises"] == NO_EXERCISES
     assert any("under 18" in w for w in result["warnings"])
     assert _withheld_reasons({**PERFECT_EXTENSION, "age": 17}) == {"under_18"}
@@ -86,33 +86,33 @@ def _rule_warnings(result):
 
 
 def test_age_18_is_an_adult_and_gets_the_advice():
-    result = engine.screen({**PERFECT_EXTENSION, "age": 18})
+    result = bundled.screen({**PERFECT_EXTENSION, "age": 18})
     assert _rule_warnings(result) == []
     assert result["exercises"]["recommended"]
 
 
 def test_age_not_given_is_warned_about_not_guessed():
     case = {k: v for k, v in PERFECT_EXTENSION.items() if k != "age"}
-    result = engine.screen(case)
+    result = bundled.screen(case)
     assert any("Age was not given" in w for w in result["warnings"])
 
 
 def test_very_old_age_gets_no_population_warning():
     """Decided openly: NG59 has no upper age limit; age-dependent risk is in the red flags."""
-    result = engine.screen({**PERFECT_EXTENSION, "age": 104, "onset": "gradual",
+    result = bundled.screen({**PERFECT_EXTENSION, "age": 104, "onset": "gradual",
                             "injury_at_onset": "no"})
     assert _rule_warnings(result) == []
     assert result["urgency"] == "routine"
 
 
 def test_very_old_age_with_a_minor_injury_is_an_urgent_fracture_flag():
-    result = engine.screen({"age": 104, "injury_at_onset": "yes"})
+    result = bundled.screen({"age": 104, "injury_at_onset": "yes"})
     assert result["urgency"] == "urgent"
     assert [f["id"] for f in result["red_flags"]] == ["minor_injury_with_fragile_bone"]
 
 
 def test_emergency_wording_says_where_to_go_and_how_fast():
-    text = _text(engine.screen({"saddle_numbness": "yes"}))
+    text = _text(bundled.screen({"saddle_numbness": "yes"}))
     assert text.startswith("EMERGENCY: go to a hospital emergency department (A&E) today")
     assert "do not do any exercises" in text
     assert "Suspected cauda equina syndrome: emergency department today" in text
@@ -121,7 +121,7 @@ def test_emergency_wording_says_where_to_go_and_how_fast():
 
 
 def test_urgent_wording_says_within_days_and_when_to_go_to_the_emergency_department():
-    text = _text(engine.screen({"history_of_cancer": "yes"}))
+    text = _text(bundled.screen({"history_of_cancer": "yes"}))
     assert text.startswith("URGENT: a doctor needs to see you within a day or two")
     assert "Phone your GP practice today" in text
     assert "emergency department straight away if you notice numbness between your legs" in text
@@ -130,7 +130,7 @@ def test_urgent_wording_says_within_days_and_when_to_go_to_the_emergency_departm
 
 
 def test_routine_wording_books_a_registered_clinician_without_alarm():
-    text = _text(engine.screen(PERFECT_EXTENSION))
+    text = _text(bundled.screen(PERFECT_EXTENSION))
     assert text.startswith("Book an assessment with a registered physiotherapist or doctor")
     assert "EMERGENCY" not in text and "URGENT" not in text
 
@@ -139,21 +139,21 @@ def test_only_referrals_at_the_results_urgency_are_given():
     """Found in clinical review of KB 2.0: an emergency result also said "a doctor within a
     day or two" for another condition, contradicting "go now"; and an urgent result said
     that exercise advice still applies for inflammatory back pain while withholding it."""
-    result = engine.screen({**INFLAMMATORY, "fever": "yes", "significant_trauma": "yes"})
+    result = bundled.screen({**INFLAMMATORY, "fever": "yes", "significant_trauma": "yes"})
     text = _text(result)
     assert "Possible vertebral fracture: emergency department today" in text
     assert "Possible spinal infection" not in text and "Inflammatory back pain" not in text
     assert {c["condition"] for c in result["red_flag_conditions"]} == {
         "fracture", "infection", "inflammatory_disease"}  # every sign is still listed
-    urgent = _text(engine.screen({**INFLAMMATORY, "fever": "yes"}))
+    urgent = _text(bundled.screen({**INFLAMMATORY, "fever": "yes"}))
     assert "Possible spinal infection: a doctor today or tomorrow" in urgent
     assert "Inflammatory back pain" not in urgent
-    routine = _text(engine.screen(INFLAMMATORY))
+    routine = _text(bundled.screen(INFLAMMATORY))
     assert "Inflammatory back pain: your GP" in routine
 
 
 def test_a_condition_reached_by_two_urgencies_is_referred_at_the_more_pressing_one():
-    text = _text(engine.screen({"fever": "yes", "immunosuppressed": "yes"}))
+    text = _text(bundled.screen({"fever": "yes", "immunosuppressed": "yes"}))
     assert "Possible spinal infection: emergency department today" in text
     assert "a doctor today or tomorrow" not in text
 
@@ -164,29 +164,29 @@ def test_regression_unanswered_cauda_equina_questions_are_not_read_as_no():
     def warned(result):
         return {entry["field"] for entry in result["open_questions"]}
 
-    quick = engine.screen({"sitting": "worse", "standing": "better", "age": 40})
+    quick = bundled.screen({"sitting": "worse", "standing": "better", "age": 40})
     assert quick["urgency"] == "routine"
     assert {"saddle_numbness", "bladder_or_bowel_change"} <= warned(quick)
     assert any(w.startswith("Not answered (saddle_numbness)") and "(emergency)" in w
                for w in quick["warnings"])
-    asked = engine.screen({"sitting": "worse", "standing": "better", "age": 40,
+    asked = bundled.screen({"sitting": "worse", "standing": "better", "age": 40,
                            "saddle_numbness": "no", "bladder_or_bowel_change": "no"})
     assert not {"saddle_numbness", "bladder_or_bowel_change"} & warned(asked)
-    half = engine.screen({"age": 40, "saddle_numbness": "no"})
+    half = bundled.screen({"age": 40, "saddle_numbness": "no"})
     assert "bladder_or_bowel_change" in warned(half) and "saddle_numbness" not in warned(half)
 
 
 def test_exercise_advice_waits_until_no_unanswered_question_could_raise_a_pressing_flag():
     """Found in both clinical reviews of KB 2.0: a case with no warning-sign question
     answered was given exercises, and then one whose numbness and weakness were never asked."""
-    assert engine.screen(PERFECT_EXTENSION)["exercises"]["recommended"]
-    assert engine.screen(PERFECT_EXTENSION)["open_questions"] == []
+    assert bundled.screen(PERFECT_EXTENSION)["exercises"]["recommended"]
+    assert bundled.screen(PERFECT_EXTENSION)["open_questions"] == []
     for field in CALM_WARNING_SIGNS:
-        result = engine.screen({k: v for k, v in PERFECT_EXTENSION.items() if k != field})
+        result = bundled.screen({k: v for k, v in PERFECT_EXTENSION.items() if k != field})
         if not result["open_questions"]:
             continue  # e.g. thoracic pain cannot raise a flag at 35
         assert result["exercises"] == NO_EXERCISES, field
         assert field in {e["field"] for e in result["open_questions"]}
         assert any("No exercise advice is given until" in w for w in result["warnings"])
         assert "R-SAFETY-WARNING-SIGNS-NOT-ALL-ASKED" in result["fired_rules"]
-    assert not engine.screen({**PERFECT_EXTENSION, "age": 72})["exercises"]["recommended"]  # onset unknown
+    assert not bundled.screen({**PERFECT_EXTENSION, "age": 72})["exercises"]["recommended"]  # onset unknown

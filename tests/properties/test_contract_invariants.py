@@ -8,7 +8,7 @@ import sys
 
 from hypothesis import given, strategies as st
 
-import engine
+from tests import bundled
 from engine.conditions import ConclusionIndex, NotAnswered, Truth
 from engine.vocabulary import CaseError
 from tests.conftest import KB, ROOT, consistent, raw_cases, valid_cases
@@ -17,7 +17,7 @@ from tests.conftest import KB, ROOT, consistent, raw_cases, valid_cases
 @given(raw_cases())
 def test_any_mapping_gives_a_result_or_a_case_error_naming_a_field(raw):
     try:
-        result = engine.screen(raw, label="generated")
+        result = bundled.screen(raw, label="generated")
     except CaseError as error:
         assert error.problems
         for problem in error.problems:
@@ -32,12 +32,12 @@ def test_any_mapping_gives_a_result_or_a_case_error_naming_a_field(raw):
 def test_same_result_whatever_the_field_order(raw, rng):
     items = list(raw.items())
     rng.shuffle(items)
-    assert engine.screen(dict(items)) == engine.screen(raw)
+    assert bundled.screen(dict(items)) == bundled.screen(raw)
 
 
 @given(valid_cases())
 def test_every_rule_id_in_a_result_is_in_the_rulebook(raw):
-    result = engine.screen(raw)
+    result = bundled.screen(raw)
     ids = set(result["fired_rules"]) | set(result["responder"]["for"]) | set(result["responder"]["against"])
     for section in ("possible_causes", "red_flags"):
         ids |= {r for entry in result[section] for r in entry["rules"]}
@@ -52,7 +52,7 @@ def test_every_rule_id_in_a_result_is_in_the_rulebook(raw):
 def test_every_fired_rule_rests_on_answers_given_never_on_missing_ones(raw):
     """Invariant 7 for every rule, not only causes: after the run, each condition of each
     fired rule holds on the answers actually given (none is merely unknown)."""
-    screener = engine.screener_for()
+    screener = bundled.screener_for()
     run = screener.run(screener.validate(raw))
     index = ConclusionIndex(run.facts)
     for firing in run.firings:
@@ -67,7 +67,7 @@ def test_every_fired_rule_rests_on_answers_given_never_on_missing_ones(raw):
 
 @given(valid_cases())
 def test_every_possible_cause_lists_a_supporting_rule(raw):
-    for cause in engine.screen(raw)["possible_causes"]:
+    for cause in bundled.screen(raw)["possible_causes"]:
         assert cause["rules"]
         for rule_id in cause["rules"]:
             assert KB.rule(rule_id).topic == "causes"
@@ -78,8 +78,8 @@ def test_same_results_in_fresh_processes_under_different_hash_seeds():
     fields = [f for f in KB.vocabulary.answer_fields() if hasattr(f.kind, "values")]
     cases = [consistent({f.name: rng.choice(f.kind.values) for f in fields if rng.random() < 0.6})
              for _ in range(40)]
-    script = ("import json, sys, engine; "
-              "print(json.dumps([engine.screen(c) for c in json.load(sys.stdin)], sort_keys=True))")
+    script = ("import json, sys; from tests import bundled; "
+              "print(json.dumps([bundled.screen(c) for c in json.load(sys.stdin)], sort_keys=True))")
     outputs = set()
     for seed in ("0", "1", "42", "2024"):
         done = subprocess.run([sys.executable, "-c", script], input=json.dumps(cases), cwd=ROOT,

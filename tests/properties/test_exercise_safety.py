@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-import engine
+from tests import bundled
 from knowledge.exercises import EXERCISES
 from tests.conftest import CALM_WARNING_SIGNS, consistent, valid_cases
 from tests.properties.test_safety_invariants import LEANINGS, screened_cases
@@ -53,8 +53,8 @@ def forbidden_loads(answers: dict, result: dict) -> list[set[str]]:
 
 @given(st.one_of(advisable_cases(), screened_cases()))
 def test_no_exercise_whose_load_is_vetoed_is_ever_recommended(raw):
-    result = engine.screen(raw)
-    answers = dict(engine.screener_for().validate(raw).answers)
+    result = bundled.screen(raw)
+    answers = dict(bundled.screener_for().validate(raw).answers)
     for entry in result["exercises"]["recommended"]:
         loads = {load for load, _ in EXERCISES[entry["id"]].loads}
         for forbidden in forbidden_loads(answers, result):
@@ -65,9 +65,9 @@ def test_no_exercise_whose_load_is_vetoed_is_ever_recommended(raw):
 
 @given(st.one_of(advisable_cases(), screened_cases()))
 def test_self_care_exactly_when_exercise_advice_may_be_given(raw):
-    screener = engine.screener_for()
+    screener = bundled.screener_for()
     run = screener.run(screener.validate(raw))
-    result = engine.build_result(screener.kb, run)
+    result = bundled.build_result(screener.kb, run)
     withheld = any(type(f).__name__ == "ExerciseAdviceWithheld" for f in run.facts)
     if withheld:
         assert result["self_care"] == []
@@ -86,6 +86,6 @@ def test_self_care_exactly_when_exercise_advice_may_be_given(raw):
 
 @given(advisable_cases())
 def test_mixed_and_undetermined_routine_results_still_get_self_care(raw):
-    result = engine.screen(raw)
+    result = bundled.screen(raw)
     if result["urgency"] == "routine" and not result["open_questions"]:
         assert result["self_care"], result["responder"]["type"]

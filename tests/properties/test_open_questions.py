@@ -13,7 +13,7 @@ import random
 
 from hypothesis import given, settings, strategies as st
 
-import engine
+from tests import bundled
 from engine.conditions import among
 from engine.interview import question_plan
 from knowledge.facts import RedFlag
@@ -36,7 +36,7 @@ def _pressing_rules(urgency: str) -> set[str]:
 
 @given(screened_cases())
 def test_every_warned_question_has_a_witness_the_engine_confirms(raw):
-    result = engine.screen(raw)
+    result = bundled.screen(raw)
     answers = _answers(raw)
     pressing = _pressing_rules(result["urgency"])
     for entry in result["open_questions"]:
@@ -50,8 +50,8 @@ def test_every_warned_question_has_a_witness_the_engine_confirms(raw):
                 completion, value = PLAN.raising_witness(KB.rule(rule_id), asked, answers)
                 assert value is not None, f"{rule_id}/{name}: warned without a witness"
                 base = {**answers, **completion}
-                assert rule_id not in engine.screen(base)["fired_rules"]
-                assert rule_id in engine.screen({**base, asked: value})["fired_rules"]
+                assert rule_id not in bundled.screen(base)["fired_rules"]
+                assert rule_id in bundled.screen({**base, asked: value})["fired_rules"]
 
 
 def _witnessed_question(rule, name, answers, result):
@@ -89,7 +89,7 @@ def _random_answer(spec, rng: random.Random):
 @settings(max_examples=80)
 @given(screened_cases(), st.randoms(use_true_random=False))
 def test_a_question_not_warned_about_never_raises_a_more_pressing_flag(raw, rng):
-    result = engine.screen(raw)
+    result = bundled.screen(raw)
     answers = _answers(raw)
     pressing = _pressing_rules(result["urgency"])
     warned = {entry["field"] for entry in result["open_questions"]}
@@ -102,18 +102,18 @@ def test_a_question_not_warned_about_never_raises_a_more_pressing_flag(raw, rng)
             base = {**answers, **completion}
             if not KB.vocabulary.consistent(base):
                 continue
-            before = pressing & set(engine.screen(base)["fired_rules"])
+            before = pressing & set(bundled.screen(base)["fired_rules"])
             for value in _values(spec):
                 trial = {**base, spec.name: value}
                 if not KB.vocabulary.consistent(trial):
                     continue
-                after = pressing & set(engine.screen(trial)["fired_rules"])
+                after = pressing & set(bundled.screen(trial)["fired_rules"])
                 assert after <= before, f"{spec.name}={value!r} raised {sorted(after - before)}"
 
 
 @given(screened_cases())
 def test_an_emergency_result_says_nothing_about_what_is_not_ruled_out(raw):
-    result = engine.screen(raw)
+    result = bundled.screen(raw)
     if result["urgency"] == "emergency":
         assert result["open_questions"] == []
         assert not any(w.startswith("Not answered") or "Age was not given" in w
@@ -122,11 +122,11 @@ def test_an_emergency_result_says_nothing_about_what_is_not_ruled_out(raw):
 
 @given(screened_cases())
 def test_open_questions_are_ordered_most_pressing_first_then_in_question_order(raw):
-    entries = engine.screen(raw)["open_questions"]
+    entries = bundled.screen(raw)["open_questions"]
     order = list(KB.vocabulary.fields)
     keys = [(URGENCY_LEVELS.index(e["urgency"]), order.index(e["field"])) for e in entries]
     assert keys == sorted(keys)
-    warnings = engine.screen(raw)["warnings"]
+    warnings = bundled.screen(raw)["warnings"]
     assert [w.split(":")[0] for w in warnings[:len(entries)]] == [
         f"Not answered ({e['field']})" for e in entries]
 
@@ -136,5 +136,5 @@ def test_a_case_with_every_warning_sign_answered_no_has_no_open_questions():
             if spec.group == "red_flags" and spec.kind.values == ("yes", "no")
             and spec.premise is None}
     calm.update({"leg_pain": "none", "age": 40, "onset": "gradual", "injury_at_onset": "no"})
-    result = engine.screen(calm)
+    result = bundled.screen(calm)
     assert result["urgency"] == "routine" and result["open_questions"] == []

@@ -9,7 +9,7 @@ an otherwise advisable back meets each route to each flag, invariant 2's real te
 """
 from hypothesis import given, strategies as st
 
-import engine
+from tests import bundled
 from knowledge.red_flags import URGENCY_LEVELS
 from tests.conftest import KB, consistent, valid_cases
 from tests.knowledge.test_red_flags import FIRING, MORE_FIRING
@@ -67,14 +67,14 @@ def _ids(entries):
 
 @given(screened_cases())
 def test_invariant_1_a_registered_clinician_is_always_recommended(raw):
-    assessment = engine.screen(raw)["professional_assessment"]
+    assessment = bundled.screen(raw)["professional_assessment"]
     assert assessment["recommended"] is True
     assert "registered physiotherapist or doctor" in assessment["text"]
 
 
 @given(screened_cases())
 def test_invariant_2_pressing_flags_raise_the_urgency_and_remove_recommendations(raw):
-    result = engine.screen(raw)
+    result = bundled.screen(raw)
     levels = [flag["urgency"] for flag in result["red_flags"]]
     for level in levels:
         assert URGENCY_LEVELS.index(result["urgency"]) <= URGENCY_LEVELS.index(level)
@@ -84,7 +84,7 @@ def test_invariant_2_pressing_flags_raise_the_urgency_and_remove_recommendations
 
 @given(screened_cases())
 def test_invariant_3_no_contradictory_or_wrong_direction_recommendation(raw):
-    result = engine.screen(raw)
+    result = bundled.screen(raw)
     recommended = _ids(result["exercises"]["recommended"])
     assert not recommended & _ids(result["exercises"]["avoid"])
     kind = result["responder"]["type"]
@@ -96,7 +96,7 @@ def test_invariant_3_no_contradictory_or_wrong_direction_recommendation(raw):
 
 @given(screened_cases())
 def test_invariant_4_directional_exercises_only_for_a_directional_responder(raw):
-    result = engine.screen(raw)
+    result = bundled.screen(raw)
     recommended = _ids(result["exercises"]["recommended"])
     if result["responder"]["type"] not in ("extension", "flexion"):
         assert not recommended & (EXTENSION_EXERCISES | FLEXION_EXERCISES)
@@ -104,7 +104,7 @@ def test_invariant_4_directional_exercises_only_for_a_directional_responder(raw)
 
 @given(screened_cases())
 def test_urgency_is_exactly_the_most_pressing_flag_or_routine(raw):
-    result = engine.screen(raw)
+    result = bundled.screen(raw)
     levels = [flag["urgency"] for flag in result["red_flags"]] or ["routine"]
     assert result["urgency"] == min(levels, key=URGENCY_LEVELS.index)
     assert result["urgency"] in URGENCY_LEVELS
@@ -115,7 +115,7 @@ def test_urgency_is_exactly_the_most_pressing_flag_or_routine(raw):
 
 @given(screened_cases())
 def test_under_18_never_gets_exercise_advice(raw):
-    result = engine.screen(raw)
+    result = bundled.screen(raw)
     if raw.get("age") is not None and raw["age"] < 18:
         assert result["exercises"] == {"recommended": [], "avoid": [], "caution": []}
         assert result["warnings"]

@@ -1,0 +1,77 @@
+"""The one way the tool writes a file: into a temporary file beside the target, renamed
+over it only when everything was written, so a reader never sees half a file and an
+interrupted or failing write leaves the earlier file as it was.
+
+A write that the system refuses (read-only file system, no permission, disk full, file
+too large) is an ``OutputError`` naming the file and the reason, never a traceback; the
+temporary file is removed whatever happens.  A replaced file keeps its permission bits
+(a private 0600 result stays private); a new file follows the umask.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pathlib
+import secrets
+import stat
+from typing import Any, Iterator
+
+from engine.errors import OutputError
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, *, replace: bool = True) -> Iterator[pathlib.Path]:
+    """A temporary path beside ``path`` to write to; on success it becomes ``path``.
+
+    ``replace=False`` refuses to overwrite a file that exists by the time the write ends
+    (linking fails on an existing name, so a file that appeared meanwhile is kept)."""
+    path = pathlib.Path(path)
+    directory = path.parent
+    if not directory.is_dir():
+        raise OutputError(f"cannot write {path}: its folder does not exist")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    temporary = directory / f".{path.name}.{secrets.token_hex(6)}.partial"
+    try:
+        # an ordinary new file (the umask applies), never opened over an existing one
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {_reason(error)}") from None
+    try:
+        yield temporary
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)
+            temporary.unlink()
+    except FileExistsError:
+        raise OutputError(f"cannot write {path}: it appeared while the work ran; "
+                          "nothing was overwritten") from None
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {_reason(error)}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_text(path: str | os.PathLike, text: str, *, replace: bool = True) -> None:
+    with atomic_path(path, replace=replace) as temporary:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def json_text(data: Any) -> str:
+    """Standard JSON only (no NaN or Infinity), readable, one trailing newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_json(path: str | os.PathLike, data: Any, *, replace: bool = True) -> None:
+    write_text(path, json_text(data), replace=replace)
