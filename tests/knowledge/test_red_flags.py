@@ -342,18 +342,18 @@ def test_one_leg_sciatica_with_nerve_signs_raises_no_red_flag():
     assert result["urgency"] == "routine"
 
 
-def test_a_condition_found_by_several_signs_is_grouped_once_at_its_most_pressing_urgency():
+def test_a_condition_raised_by_three_signs_is_listed_once_at_its_most_pressing_urgency():
     result = bundled.screen({"fever": "yes", "iv_drug_use": "yes", "leg_weakness": "yes"})
-    infection = [f for f in result["red_flags"] if f["condition"] == "infection"]
-    assert [f["id"] for f in infection] == [
-        "fever_with_infection_risk", "fever_with_leg_weakness", "fever"]
-    grouped = [c for c in result["red_flag_conditions"] if c["condition"] == "infection"]
-    assert len(grouped) == 1
-    assert grouped[0]["urgency"] == "emergency"
-    assert grouped[0]["signs"] == [{"id": "fever_with_infection_risk", "urgency": "emergency"},
-                                   {"id": "fever_with_leg_weakness", "urgency": "emergency"},
-                                   {"id": "fever", "urgency": "urgent"}]
-    assert grouped[0]["name"] == RED_FLAG_CONDITIONS["infection"].name
+    assert [(f["id"], f["condition"]) for f in result["red_flags"]] == [
+        ("fever_with_infection_risk", "infection"), ("fever_with_leg_weakness", "infection"),
+        ("fever", "infection")]  # three signs...
+    listed = result["red_flag_conditions"]
+    assert [c["condition"] for c in listed] == ["infection"]  # ...and one condition
+    assert listed[0]["urgency"] == "emergency"  # the most pressing of its signs
+    assert listed[0]["signs"] == [{"id": "fever_with_infection_risk", "urgency": "emergency"},
+                                  {"id": "fever_with_leg_weakness", "urgency": "emergency"},
+                                  {"id": "fever", "urgency": "urgent"}]
+    assert listed[0]["name"] == RED_FLAG_CONDITIONS["infection"].name
 
 
 def test_one_condition_at_two_urgencies_reads_as_one_condition_at_the_higher():
