@@ -5,15 +5,16 @@ No script, no external file, no web font: the reasoning graph is drawn here as i
 (a layered layout: answers and stated absences, then the rules in the stage they could
 first run, then the conclusions), the styles are inline, and a Content-Security-Policy
 forbids every network fetch, so the page looks the same offline as online.
+
+Like the text and Markdown renderers (``engine/explain_render.py``), it reads only the
+explanation's JSON document, ``Explanation.to_dict(why_not)``, as plain dicts.
 """
 from __future__ import annotations
 
 import html
-from typing import Iterable
+from typing import Any
 
-from engine.conditions import Truth
-from engine.explain import ConditionCheck, Explanation, Graph, GraphNode, Step, Target, WhyNot
-from engine.explain_render import fact_text, matched_text, questions_to_ask, summary_lines
+from engine.explain_render import change_fields, fact_text, matched_text, questions_to_ask, rule_status
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -105,13 +106,22 @@ def _short(text: str, limit: int = MAX_LABEL) -> str:
 
 # --------------------------------------------------------------------------- the graph
 
-def graph_svg(graph: Graph) -> str:
-    """The reasoning graph as inline SVG, laid out in columns (one per layer)."""
-    layers = graph.layers()
-    if not graph.nodes:
+def _layers(graph: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """The graph's nodes by layer (each node says its own), in the document's order."""
+    count = max((n["layer"] for n in graph["nodes"]), default=-1) + 1
+    layers: list[list[dict[str, Any]]] = [[] for _ in range(count)]
+    for node in graph["nodes"]:
+        layers[node["layer"]].append(node)
+    return layers
+
+
+def graph_svg(graph: dict[str, Any]) -> str:
+    """The document's reasoning graph as inline SVG, laid out in columns (one per layer)."""
+    layers = _layers(graph)
+    if not graph["nodes"]:
         return '<svg class="reasoning-graph" width="300" height="40"><text x="10" y="25">No rule fired.</text></svg>'
     widths = [max(_node_width(n) for n in layer) if layer else 0 for layer in layers]
-    heights = [sum(NODE_HEIGHT[n.kind] + ROW_GAP for n in layer) - ROW_GAP for layer in layers]
+    heights = [sum(NODE_HEIGHT[n["kind"]] + ROW_GAP for n in layer) - ROW_GAP for layer in layers]
     total_height = max(heights) + 2 * PADDING + HEADER
     total_width = sum(widths) + COLUMN_GAP * (len(layers) - 1) + 2 * PADDING
     box: dict[str, tuple[float, float, float, float]] = {}
@@ -123,20 +133,21 @@ def graph_svg(graph: Graph) -> str:
         parts.append(f'<text class="column" x="{x:.0f}" y="{PADDING + 12}">{heading}</text>')
         y = PADDING + HEADER + (max(heights) - heights[number]) / 2
         for node in layer:
-            height = NODE_HEIGHT[node.kind]
-            box[node.id] = (x, y, widths[number], height)
+            height = NODE_HEIGHT[node["kind"]]
+            box[node["id"]] = (x, y, widths[number], height)
             y += height + ROW_GAP
         x += widths[number] + COLUMN_GAP
-    kinds = {node.id: node.kind for node in graph.nodes}
-    for source, target in graph.edges:
+    kinds = {node["id"]: node["kind"] for node in graph["nodes"]}
+    for edge in graph["edges"]:
+        source, target = edge["from"], edge["to"]
         sx, sy, sw, sh = box[source]
         tx, ty, _tw, th = box[target]
         x1, y1, x2, y2 = sx + sw, sy + sh / 2, tx, ty + th / 2
         bend = max(30.0, (x2 - x1) / 2)
         parts.append(f'<path class="edge from-{kinds[source]}" marker-end="url(#arrow)" data-from="{_e(source)}" data-to="{_e(target)}" '
                      f'd="M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"/>')
-    for node in graph.nodes:
-        parts.append(_node_svg(node, *box[node.id]))
+    for node in graph["nodes"]:
+        parts.append(_node_svg(node, *box[node["id"]]))
     return (f'<svg class="reasoning-graph" xmlns="http://www.w3.org/2000/svg" role="img" '
             f'aria-label="Reasoning graph: answers lead to rules, rules to conclusions" '
             f'viewBox="0 0 {total_width:.0f} {total_height:.0f}" width="{total_width:.0f}" '
@@ -147,10 +158,10 @@ def graph_svg(graph: Graph) -> str:
             + "".join(parts) + "</svg>")
 
 
-def _node_lines(node: GraphNode) -> list[str]:
-    if node.kind == "rule":  # a rule id is never shortened: it is what people look up
-        return [node.label, _short(node.detail, MAX_LABEL + 6)]
-    return [_short(node.label, MAX_LABEL + 14 if node.kind == "conclusion" else MAX_LABEL)]
+def _node_lines(node: dict[str, Any]) -> list[str]:
+    if node["kind"] == "rule":  # a rule id is never shortened: it is what people look up
+        return [node["label"], _short(node["detail"], MAX_LABEL + 6)]
+    return [_short(node["label"], MAX_LABEL + 14 if node["kind"] == "conclusion" else MAX_LABEL)]
 
 
 # Advance widths (in em) of DejaVu Sans, the widest of the usual sans-serif fallbacks, so a
@@ -171,162 +182,167 @@ def text_width(text: str, size: float) -> float:
     return sum(_EM.get(ch, DEFAULT_EM) for ch in text) * size
 
 
-def _node_width(node: GraphNode) -> float:
+def _node_width(node: dict[str, Any]) -> float:
     lines = _node_lines(node)
     return max([text_width(lines[0], FONT)] + [text_width(line, SUB_FONT) for line in lines[1:]]) + 24
 
 
-def _node_svg(node: GraphNode, x: float, y: float, width: float, height: float) -> str:
+def _node_svg(node: dict[str, Any], x: float, y: float, width: float, height: float) -> str:
     lines = _node_lines(node)
     text = f'<text x="{x + 10:.1f}" y="{y + (17 if len(lines) > 1 else height / 2 + 5):.1f}">{_e(lines[0])}</text>'
     if len(lines) > 1:
         text += f'<text class="sub" x="{x + 10:.1f}" y="{y + 34:.1f}">{_e(lines[1])}</text>'
-    return (f'<g class="node {node.kind}" id="node-{_e(node.id)}"><title>{_e(node.label)}: {_e(node.detail)}</title>'
+    return (f'<g class="node {node["kind"]}" id="node-{_e(node["id"])}">'
+            f'<title>{_e(node["label"])}: {_e(node["detail"])}</title>'
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height}" rx="7"/>{text}</g>')
 
 
 # --------------------------------------------------------------------------- the page
 
-def explanation_html(explanation: Explanation, why_not: Iterable[Target] = ()) -> str:
-    e = explanation
-    result = e.result
+def explanation_html(doc: dict[str, Any]) -> str:
+    case, result = doc["case"], doc["result"]
     kb_line = f"knowledge base {result['knowledge_base']['version']} ({result['knowledge_base']['digest'][:19]}\u2026)"
-    case_id = f" <code>{_e(e.run.case.case_id)}</code>" if e.run.case.case_id else ""
-    body = [f"<h1>How the screening reasoned: {_e(e.label)}{case_id}</h1>",
-            f'<p class="meta">{len(e.trace)} rule firings; {_e(kb_line)}</p>',
+    case_id = f" <code>{_e(case['case_id'])}</code>" if case["case_id"] else ""
+    body = [f"<h1>How the screening reasoned: {_e(case['label'])}{case_id}</h1>",
+            f'<p class="meta">{len(doc["trace"])} rule firings; {_e(kb_line)}</p>',
             '<section class="assessment" id="assessment"><strong>Professional assessment</strong>'
             f'{_e(result["professional_assessment"]["text"])}</section>']
     body += [f'<p class="warning"><strong>Warning:</strong> {_e(w)}</p>' for w in result["warnings"]]
     body += ['<h2 id="result">Result</h2><table class="results"><tr><th>conclusion</th><th>details</th></tr>']
-    for target, tags, note in summary_lines(e):
-        chips = "".join(f'<span class="tag">{_e(tag)}</span>' for tag in tags)
-        body.append(f"<tr><td><code>{_e(target)}</code></td><td>{chips}"
-                    + (f'<span class="note">{_e(note)}</span>' if note else "") + "</td></tr>")
+    for conclusion in doc["how"]:
+        chips = "".join(f'<span class="tag">{_e(tag)}</span>' for tag in conclusion["tags"])
+        body.append(f"<tr><td><code>{_e(conclusion['target'])}</code></td><td>{chips}"
+                    + (f'<span class="note">{_e(conclusion["note"])}</span>' if conclusion["note"] else "")
+                    + "</td></tr>")
     body += ["</table>", '<h2 id="graph">Reasoning graph</h2>',
              '<div class="legend"><span class="answer">answer given in the case</span>'
              '<span class="absence">stated absence (not answered / nothing concluded)</span>'
              '<span class="rule">rule that fired (step number, id, title)</span>'
              '<span class="conclusion">conclusion</span></div>',
-             f'<div class="graph">{graph_svg(e.graph())}</div>']
-    for target in why_not:
-        body += [f'<h2 id="why-not-{_e(target.kind)}-{_e(target.value)}">Why not <code>{_e(target)}</code>?</h2>',
-                 _why_not_html(e.why_not(target))]
-    body += ['<h2 id="how">How each conclusion was reached</h2>', _how_html(e)]
-    body += ['<h2 id="what-would-change">What would change it</h2>', _changes_html(e)]
-    body += ['<h2 id="steps">Steps, in the order the rules fired</h2>', _steps_html(e)]
-    body += ['<h2 id="answers">The case\'s answers</h2>', _answers_html(e)]
+             f'<div class="graph">{graph_svg(doc["graph"])}</div>']
+    for why in doc["why_not"]:
+        body += [f'<h2 id="why-not-{_e(why["kind"])}-{_e(why["value"])}">'
+                 f'Why not <code>{_e(why["target"])}</code>?</h2>',
+                 _why_not_html(why)]
+    body += ['<h2 id="how">How each conclusion was reached</h2>', _how_html(doc)]
+    body += ['<h2 id="what-would-change">What would change it</h2>', _changes_html(doc)]
+    body += ['<h2 id="steps">Steps, in the order the rules fired</h2>', _steps_html(doc)]
+    body += ['<h2 id="answers">The case\'s answers</h2>', _answers_html(doc)]
     body += ['<h2 id="sources">Sources</h2><ul>']
-    body += [f"<li><strong>[{_e(s.key)}]</strong> {_e(s.citation)}"
-             + (f' <a href="{_e(s.url)}">{_e(s.url)}</a>' if s.url else "") + "</li>" for s in e.cited_sources()]
+    body += [f"<li><strong>[{_e(s['key'])}]</strong> {_e(s['citation'])}"
+             + (f' <a href="{_e(s["url"])}">{_e(s["url"])}</a>' if s["url"] else "") + "</li>"
+             for s in doc["sources"]]
     body += ["</ul>", f"<footer>Generated by lbp explain from {_e(kb_line)}.</footer>"]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>lbp explain: {_e(e.label)}</title><style>{STYLE}</style></head>"
+            f"<title>lbp explain: {_e(case['label'])}</title><style>{STYLE}</style></head>"
             "<body><main>" + "\n".join(body) + "</main></body></html>\n")
 
 
-def _how_html(e: Explanation) -> str:
+def _how_html(doc: dict[str, Any]) -> str:
     shown: set[int] = set()
     cards = []
-    for conclusion in e.conclusions():
-        items = "".join(_step_html(step, shown) for step in conclusion.steps)
-        cards.append(f'<div class="card conclusion-card"><h3><code>{_e(conclusion.target)}</code> '
-                     f'{_e(conclusion.label)}</h3><ul class="tree">{items}</ul></div>')
+    for conclusion in doc["how"]:
+        items = "".join(_step_html(step, shown) for step in conclusion["derivation"])
+        cards.append(f'<div class="card conclusion-card"><h3><code>{_e(conclusion["target"])}</code> '
+                     f'{_e(conclusion["label"])}</h3><ul class="tree">{items}</ul></div>')
     return "\n".join(cards) or "<p>No conclusions.</p>"
 
 
-def _truth(truth: Truth) -> str:
-    return f'<span class="truth {truth.value}">{truth.value}</span>'
+def _truth(truth: str) -> str:
+    return f'<span class="truth {truth}">{truth}</span>'
 
 
-def _step_html(step: Step, shown: set[int]) -> str:
-    head = (f'<span class="rule-head">step {step.firing.step} <span class="id">{_e(step.rule.id)}</span> '
-            f"{_e(step.rule.title)}</span>")
-    if step.firing.step in shown:
-        return f'<li>{head} <a href="#derivation-step-{step.firing.step}">(explained above)</a></li>'
-    shown.add(step.firing.step)
-    parts = [f'<li id="derivation-step-{step.firing.step}">{head}',
-             f'<p class="why">Why: {_e(step.rule.rationale)}</p>',
-             f'<p class="source">Source: {_e(step.rule.source)}</p>'
-             + (f'<p class="evidence">Evidence: {_e(step.rule.evidence)}</p>' if step.rule.evidence else "")
+def _step_html(step: dict[str, Any], shown: set[int]) -> str:
+    head = (f'<span class="rule-head">step {step["step"]} <span class="id">{_e(step["rule"])}</span> '
+            f"{_e(step['title'])}</span>")
+    if step["step"] in shown:
+        return f'<li>{head} <a href="#derivation-step-{step["step"]}">(explained above)</a></li>'
+    shown.add(step["step"])
+    parts = [f'<li id="derivation-step-{step["step"]}">{head}',
+             f'<p class="why">Why: {_e(step["rationale"])}</p>',
+             f'<p class="source">Source: {_e(step["source"])}</p>'
+             + (f'<p class="evidence">Evidence: {_e(step["evidence"])}</p>' if step["evidence"] else "")
              + "<ul>"]
-    for condition in step.conditions:
+    for condition in step["conditions"]:
         used = "".join(f' <span class="answer-used">case answer: {_e(k)} = {_e(v)}</span>'
-                       for k, v in condition.answers.items())
-        inner = "".join(_step_html(s, shown) for s in condition.supports)
-        parts.append(f"<li>{_truth(condition.truth)}{_e(condition.text)}{used}"
+                       for k, v in condition["answers"].items())
+        inner = "".join(_step_html(s, shown) for s in condition["supported_by"])
+        parts.append(f"<li>{_truth(condition['truth'])}{_e(condition['text'])}{used}"
                      + (f'<ul class="tree">{inner}</ul>' if inner else "") + "</li>")
-    if step.counted:
-        inner = "".join(_step_html(s, shown) for s in step.counted)
-        parts.append(f'<li>counted {len(step.counted)} fact(s):<ul class="tree">{inner}</ul></li>')
-    elif not step.conditions:
+    if step["counted"]:
+        inner = "".join(_step_html(s, shown) for s in step["counted"])
+        parts.append(f'<li>counted {len(step["counted"])} fact(s):<ul class="tree">{inner}</ul></li>')
+    elif not step["conditions"]:
         parts.append("<li>no conditions: runs for every case</li>")
     parts.append("</ul></li>")
     return "".join(parts)
 
 
-def _why_not_html(why: WhyNot) -> str:
-    if not why.rules:
+def _why_not_html(why: dict[str, Any]) -> str:
+    if not why["rules"]:
         return "<p>No rule in this rulebook can conclude it.</p>"
-    out = [f"<p>{'Concluded' if why.concluded else 'Not concluded'}: {len(why.rules)} rule(s) could conclude it.</p>"]
-    for check in why.rules:
-        status = "fired" if check.fired else f"did not fire (conditions {check.truth.value})"
-        out.append(f'<div class="card why-not-rule"><h3><code>{_e(check.rule.id)}</code> {_e(check.rule.title)}: '
-                   f"{_e(status)}</h3><p class=\"why\">Why: {_e(check.rule.rationale)}</p>"
-                   f'<p class="source">Source: {_e(check.rule.source)}</p>'
-                   + (f'<p class="evidence">Evidence: {_e(check.rule.evidence)}</p>' if check.rule.evidence else "")
+    out = [f"<p>{'Concluded' if why['concluded'] else 'Not concluded'}: "
+           f"{len(why['rules'])} rule(s) could conclude it.</p>"]
+    for rule in why["rules"]:
+        out.append(f'<div class="card why-not-rule"><h3><code>{_e(rule["rule"])}</code> {_e(rule["title"])}: '
+                   f"{_e(rule_status(rule))}</h3><p class=\"why\">Why: {_e(rule['rationale'])}</p>"
+                   f'<p class="source">Source: {_e(rule["source"])}</p>'
+                   + (f'<p class="evidence">Evidence: {_e(rule["evidence"])}</p>' if rule["evidence"] else "")
                    + '<ul class="tree">'
-                   + "".join(_check_html(c) for c in check.conditions) + "</ul></div>")
+                   + "".join(_check_html(c) for c in rule["conditions"]) + "</ul></div>")
     return "\n".join(out)
 
 
-def _check_html(check: ConditionCheck) -> str:
+def _check_html(check: dict[str, Any]) -> str:
     notes = []
-    if check.answers:
-        notes.append("case answered " + ", ".join(f"{k} = {v}" for k, v in check.answers.items()))
-    if check.unanswered and check.truth is Truth.UNKNOWN:
-        notes.append("not answered: " + ", ".join(check.unanswered))
-    if check.found and check.truth is not Truth.HELD:
-        notes.append("concluded instead: " + "; ".join(check.found))
-    if check.could_hold_if_answered:
-        notes.append("could hold if answered: " + ", ".join(check.could_hold_if_answered))
+    if check["answers"]:
+        notes.append("case answered " + ", ".join(f"{k} = {v}" for k, v in check["answers"].items()))
+    if check["unanswered"] and check["truth"] == "unknown":
+        notes.append("not answered: " + ", ".join(check["unanswered"]))
+    if check["found"] and check["truth"] != "held":
+        notes.append("concluded instead: " + "; ".join(check["found"]))
+    if check["could_hold_if_answered"]:
+        notes.append("could hold if answered: " + ", ".join(check["could_hold_if_answered"]))
     note = f' <span class="why">({_e("; ".join(notes))})</span>' if notes else ""
-    options = "".join(_check_html(o) for o in check.options)
-    return (f'<li class="condition {check.truth.value}">{_truth(check.truth)}{_e(check.text)}{note}'
+    options = "".join(_check_html(o) for o in check["options"])
+    return (f'<li class="condition {check["truth"]}">{_truth(check["truth"])}{_e(check["text"])}{note}'
             + (f'<ul class="tree">{options}</ul>' if options else "") + "</li>")
 
 
-def _changes_html(e: Explanation) -> str:
-    changes = e.what_would_change()
+def _changes_html(doc: dict[str, Any]) -> str:
+    changes = doc["what_would_change"]
     if not changes:
         return "<p>No unanswered question could add a conclusion.</p>"
-    rows = "".join(f"<tr><td><code>{_e(c.target)}</code></td><td>{_e(', '.join(c.fields))}</td></tr>"
+    rows = "".join(f"<tr><td><code>{_e(c['target'])}</code></td>"
+                   f"<td>{_e(', '.join(change_fields(c)))}</td></tr>"
                    for c in changes)
-    questions = "".join(f"<li><code>{_e(name)}</code>: {_e(e.question(name))}</li>"
-                        for name in questions_to_ask(changes))
+    questions = "".join(f"<li><code>{_e(name)}</code>: {_e(question)}</li>"
+                        for name, question in questions_to_ask(changes).items())
     return ("<p>Conclusions not reached that answers to these unanswered questions could still lead to "
             "(ask, then re-run with <code>--fact FIELD=VALUE</code>):</p>"
             f"<table><tr><th>could be concluded</th><th>if these were answered</th></tr>{rows}</table>"
             f"<h3>Questions to ask</h3><ul>{questions}</ul>")
 
 
-def _steps_html(e: Explanation) -> str:
+def _steps_html(doc: dict[str, Any]) -> str:
     rows = []
-    for firing in e.trace:
-        rows.append(f'<tr class="trace-step" id="step-{firing.step}"><td class="step">{firing.step}</td>'
-                    f"<td><code>{_e(firing.rule.id)}</code><br>{_e(firing.rule.title)}</td>"
-                    f"<td>{_e('; '.join(matched_text(e, firing)) or '-')}</td>"
-                    f"<td>{_e('; '.join(fact_text(f) for f in firing.asserted) or 'nothing new')}</td>"
-                    f"<td>{_e('; '.join(fact_text(f) for f in firing.retracted) or '-')}</td></tr>")
+    for firing in doc["trace"]:
+        rows.append(f'<tr class="trace-step" id="step-{firing["step"]}"><td class="step">{firing["step"]}</td>'
+                    f"<td><code>{_e(firing['rule'])}</code><br>{_e(firing['title'])}</td>"
+                    f"<td>{_e('; '.join(matched_text(doc, firing)) or '-')}</td>"
+                    f"<td>{_e('; '.join(fact_text(f) for f in firing['asserted']) or 'nothing new')}</td>"
+                    f"<td>{_e('; '.join(fact_text(f) for f in firing['retracted']) or '-')}</td></tr>")
     return ("<table><tr><th>step</th><th>rule</th><th>matched</th><th>asserted</th><th>retracted</th></tr>"
             + "".join(rows) + "</table>")
 
 
-def _answers_html(e: Explanation) -> str:
-    rows = "".join(f"<tr><td><code>{_e(k)}</code></td><td>{_e(v)}</td><td>{_e(e.question(k))}</td></tr>"
-                   for k, v in e.answers.items())
-    not_known = (f"<p>Not answered: {_e(', '.join(e.run.case.not_known))}.</p>"
-                 if e.run.case.not_known else "")
+def _answers_html(doc: dict[str, Any]) -> str:
+    case = doc["case"]
+    rows = "".join(f"<tr><td><code>{_e(k)}</code></td><td>{_e(v)}</td><td>{_e(case['questions'][k])}</td></tr>"
+                   for k, v in case["answers"].items())
+    not_known = (f"<p>Not answered: {_e(', '.join(case['not_known']))}.</p>"
+                 if case["not_known"] else "")
     return (f"<table><tr><th>field</th><th>answer</th><th>question</th></tr>{rows}</table>" if rows
             else "<p>No answers given.</p>") + not_known

@@ -77,7 +77,7 @@ def browse(tmp_path, page, *extra):
 def report():
     explanation = engine.explain_case(RICH_CASE, label="browser case")
     targets = [Target("responder", "flexion"), Target("red_flag", "cauda_equina")]
-    return explanation, explanation_html(explanation, targets)
+    return explanation, explanation_html(explanation.to_dict(targets))
 
 
 def test_the_console_check_sees_errors_and_blocked_fetches(tmp_path):
@@ -117,7 +117,7 @@ def test_graph_boxes_do_not_overlap_and_labels_fit(tmp_path, report, source):
             pytest.skip("no bundled cases")
         cases = [json.loads(p.read_text(encoding="utf-8"))["case"] for p in files]
         explanations = [engine.explain_case(c, label="bundled") for c in cases]
-        page_html = explanation_html(max(explanations, key=lambda e: len(e.graph().nodes)))
+        page_html = explanation_html(max(explanations, key=lambda e: len(e.graph().nodes)).to_dict())
     measured = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page_html)
     page = tmp_path / "measured.html"
     page.write_text(measured.replace("</body>", MEASURE + "</body>"), encoding="utf-8")

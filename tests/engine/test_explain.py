@@ -385,9 +385,13 @@ def test_json_document_has_stable_keys_and_holds_the_contract_result():
     assert list(document) == EXPLANATION_KEYS
     assert document["result"] == engine.screen({"case_id": "json-1", **MIXED_CASE})
     assert [t["rule"] for t in document["trace"]] == document["result"]["fired_rules"]
-    assert list(document["trace"][0]) == ["step", "rule", "title", "phase", "matched", "asserted", "retracted"]
+    assert list(document["case"]) == ["label", "case_id", "answers", "not_known", "fact", "questions"]
+    assert list(document["trace"][0]) == ["step", "rule", "title", "phase", "matched", "asserted", "retracted",
+                                          "case_fields"]
     assert [w["target"] for w in document["why_not"]] == ["responder=flexion"]
+    assert list(document["why_not"][0]) == ["target", "concluded", "rules", "kind", "value"]
     how = {h["target"]: h for h in document["how"]}
+    assert list(how["responder=mixed"]) == ["target", "kind", "value", "label", "values", "derivation", "tags", "note"]
     step = how["responder=mixed"]["derivation"][0]
     assert list(step) == ["step", "rule", "title", "rationale", "source", "evidence", "concluded", "conditions", "counted"]
 

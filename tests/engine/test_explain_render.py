@@ -1,0 +1,78 @@
+"""The text, Markdown and HTML renderers read one thing: the explanation's JSON document
+(``Explanation.to_dict``).  Pinned here: a document read back from JSON renders exactly as
+the in-memory one, and the renderer modules use none of engine.explain's classes."""
+import ast
+import json
+import pathlib
+
+import pytest
+
+import engine
+from tests import bundled
+from engine.explain import Target
+from engine.explain_render import explanation_markdown, explanation_text, mermaid
+from engine.report_html import explanation_html
+from tests.conftest import CASES_DIR
+
+ENGINE = pathlib.Path(engine.__file__).parent
+RENDERERS = ["explain_render.py", "report_html.py"]
+CASE_FILES = sorted(CASES_DIR.glob("*.json"))
+TARGETS = [Target("responder", "flexion"), Target("cause", "spinal_stenosis"), Target("red_flag", "cauda_equina"),
+           Target("exercise", "cobra"), Target("urgency", "routine")]
+FORMATS = {"text": explanation_text, "markdown": explanation_markdown, "html": explanation_html,
+           "mermaid": lambda doc: mermaid(doc["graph"])}
+
+
+def document(raw, targets=TARGETS):
+    return bundled.explain_case(raw, label="render test").to_dict(targets)
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_a_document_read_back_from_json_renders_the_same(path):
+    doc = document(json.loads(path.read_text(encoding="utf-8"))["case"])
+    read_back = json.loads(json.dumps(doc, allow_nan=False))
+    for fmt, render in FORMATS.items():
+        assert render(read_back) == render(doc), fmt
+
+
+def test_steps_show_only_the_answers_a_rule_reads_and_no_experta_marker():
+    raw = {"case_id": "render-1", "sitting": "worse", "standing": "better", "walking": "better", "age": 40}
+    doc = json.loads(json.dumps(document(raw, [])))
+    text = explanation_text(doc)
+    assert "InitialFact" not in text
+    assert any(m["fact"] == "InitialFact" for firing in doc["trace"] for m in firing["matched"])
+    case_fact = doc["case"]["fact"]
+    answers = doc["case"]["answers"]
+    firing, fact = next((f, m) for f in doc["trace"] for m in f["matched"] if m["fact"] == case_fact
+                        and set(answers) & set(f["case_fields"]) and set(answers) - set(f["case_fields"]))
+    steps = text.split("\nSTEPS", 1)[1]
+    matched = " ".join(steps.split(f" {firing['rule']}: ", 1)[1].split("asserted:", 1)[0].split())
+    shown = ", ".join(f"{k}={v}" for k, v in answers.items() if k in firing["case_fields"])
+    assert f"{case_fact} #{fact['id']} ({shown})" in matched
+
+
+def test_the_summary_lists_every_conclusion_with_its_tags_and_note():
+    doc = document({"sitting": "worse", "standing": "better", "walking": "better"}, [])
+    result = explanation_text(doc).split("\nRESULT\n", 1)[1].split("\nPROFESSIONAL ASSESSMENT", 1)[0]
+    for conclusion in doc["how"]:
+        tags = f" ({', '.join(conclusion['tags'])})" if conclusion["tags"] else ""
+        assert f"  {conclusion['target']}{tags}\n" in result + "\n"
+        assert conclusion["note"], conclusion["target"]  # at least the conclusion in plain words
+
+
+@pytest.mark.parametrize("name", RENDERERS)
+def test_renderers_use_no_class_of_the_explanation_layer(name):
+    """They import no engine module but the shared text helpers, so they can only read
+    the plain dicts of the document."""
+    tree = ast.parse((ENGINE / name).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module or "")
+    engine_modules = {m for m in imported if m == "engine" or m.startswith("engine.")}
+    assert engine_modules <= {"engine.explain_render"}, engine_modules
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    assert not names & {"Explanation", "Step", "WhyNot", "Truth", "Firing", "Graph", "GraphNode",
+                        "ConditionCheck", "Change", "Target"}
