@@ -8,15 +8,25 @@ explanation layer uses for "why not"; (3) describe itself in plain words for the
 
 Unknown is not no: an answer condition on a field the case did not answer is UNKNOWN,
 and experta never matches it (a missing key fails every field test).
+
+Code that treats kinds of condition differently (compiling to experta patterns, the
+matcher, the explanation layer) does so through ``accept(visitor)``: each condition calls
+the visitor's method for its kind, so no caller tests classes, and a new kind of condition
+must say what it is.  Labels are structured (field, relation, values), never a joined string.
 """
 from __future__ import annotations
 
 import enum
 import operator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Mapping, TypeVar
 
 from engine.experta_compat import EXISTS, NOT, Fact, L, P, W
+
+if TYPE_CHECKING:
+    from engine.vocabulary import Vocabulary
+
+T = TypeVar("T")
 
 
 class Truth(enum.Enum):
@@ -41,8 +51,36 @@ def at_least_held(n: int, truths: Iterable[Truth]) -> Truth:
     return Truth.UNKNOWN if held + truths.count(Truth.UNKNOWN) >= n else Truth.FAILED
 
 
+class ConditionVisitor(Generic[T]):
+    """One method per kind of condition.  The three kinds of answer condition fall back
+    to ``answers``, so a visitor that treats them alike defines that one method."""
+
+    def leaf(self, condition: "Answer | OneOf", *args: Any) -> T:
+        return self.answers(condition, *args)
+
+    def group(self, condition: "AnyOf | AtLeastOf", *args: Any) -> T:
+        return self.answers(condition, *args)
+
+    def exemption(self, condition: "Unless", *args: Any) -> T:
+        return self.answers(condition, *args)
+
+    def answers(self, condition: "AnswerCondition", *args: Any) -> T:
+        raise NotImplementedError(f"{type(self).__name__} has no answer-condition case")
+
+    def concluded(self, condition: "Concluded", *args: Any) -> T:
+        raise NotImplementedError
+
+    def not_concluded(self, condition: "NotConcluded", *args: Any) -> T:
+        raise NotImplementedError
+
+    def not_answered(self, condition: "NotAnswered", *args: Any) -> T:
+        raise NotImplementedError
+
+
 class Condition:
     """Base of every condition."""
+
+    on_answers = False  # holds or fails on the case's answers alone
 
     def fields(self) -> set[str]:
         """Case fields this condition reads (directly)."""
@@ -52,11 +90,31 @@ class Condition:
         """The conditions this one is made of (none for a leaf)."""
         return ()
 
-    def evaluate(self, answers: Mapping[str, Any], concluded: "ConclusionIndex") -> Truth:
+    def evaluate(self, answers: Mapping[str, Any], concluded: "ConclusionIndex | None" = None) -> Truth:
         raise NotImplementedError
 
     def describe(self, labels: "Labels") -> str:
         raise NotImplementedError
+
+    def accept(self, visitor: ConditionVisitor[T], *args: Any) -> T:
+        raise NotImplementedError
+
+    def named_values(self) -> dict[str, set]:
+        """The values this condition compares each field with (the interview's
+        representative answers are built from them)."""
+        named: dict[str, set] = {}
+        for child in self.children():
+            for name, values in child.named_values().items():
+                named.setdefault(name, set()).update(values)
+        return named
+
+    def problems(self, vocabulary: "Vocabulary") -> list[str]:
+        """What is wrong with this condition against a vocabulary (unknown fields or values)."""
+        return [problem for child in self.children() for problem in child.problems(vocabulary)]
+
+    def open_exemption(self, answers: Mapping[str, Any]) -> bool:
+        """Whether this is an exemption an unanswered question could still grant."""
+        return False
 
 
 class AnswerCondition(Condition):
@@ -68,8 +126,14 @@ class AnswerCondition(Condition):
     ``values(field)`` gives the candidate answers of an unanswered field.  Siblings are
     searched one at a time, so the witness found is checked by the caller."""
 
+    on_answers = True
+
     def test(self, answers: Mapping[str, Any]) -> bool:
         return self.evaluate(answers, None) is Truth.HELD
+
+    def experta_test(self):
+        """The experta field test of a single-field condition (others are TESTs of their own)."""
+        raise TypeError(f"not a single-field condition: {self!r}")
 
     def witness(self, answers: Mapping[str, Any], values: "CandidateValues") -> dict | None:
         raise NotImplementedError
@@ -98,6 +162,30 @@ class _Leaf(AnswerCondition):
     """An answer condition on one field."""
 
     field: str
+
+    def accept(self, visitor, *args):
+        return visitor.leaf(self, *args)
+
+    def constants(self) -> tuple:
+        raise NotImplementedError
+
+    def named_values(self) -> dict[str, set]:
+        return {self.field: set(self.constants())}
+
+    def equality(self) -> tuple[str, Any] | None:
+        """(field, value) when this is a plain "field is value" test."""
+        return None
+
+    def problems(self, vocabulary):
+        if self.field not in vocabulary:
+            return [f"condition on unknown field {self.field!r}"]
+        kind = vocabulary[self.field].kind
+        found = [problem for value in self.constants()
+                 if (problem := kind.constant_problem(self.field, value)) is not None]
+        return found + self._operator_problems(kind)
+
+    def _operator_problems(self, kind) -> list[str]:
+        return []
 
     def witness(self, answers, values):
         if self.field in answers:
@@ -142,7 +230,21 @@ class Answer(_Leaf):
         return Truth.HELD if self.holds_for(answers[self.field]) else Truth.FAILED
 
     def describe(self, labels: "Labels") -> str:
-        return labels.answer(self.field, _COMPARISONS[self.op][1], self.value)
+        return labels.answer(self.field, _COMPARISONS[self.op][1], (self.value,))
+
+    def constants(self) -> tuple:
+        return (self.value,)
+
+    def equality(self):
+        return (self.field, self.value) if self.op == "==" else None
+
+    def experta_test(self):
+        return L(self.value) if self.op == "==" else P(self.holds_for)
+
+    def _operator_problems(self, kind):
+        if self.op != "==" and not kind.ordered:
+            return [f"{self.op} needs a number field, not {self.field!r}"]
+        return []
 
 
 @dataclass(frozen=True)
@@ -161,7 +263,14 @@ class OneOf(_Leaf):
         return Truth.HELD if answers[self.field] in self.values else Truth.FAILED
 
     def describe(self, labels: "Labels") -> str:
-        return labels.answer(self.field, "is one of", " / ".join(map(str, self.values)))
+        return labels.answer(self.field, "is one of", tuple(self.values))
+
+    def constants(self) -> tuple:
+        return tuple(self.values)
+
+    def experta_test(self):
+        allowed = frozenset(self.values)
+        return P(lambda value: value in allowed)
 
 
 @dataclass(frozen=True)
@@ -175,6 +284,11 @@ class AnyOf(AnswerCondition):
 
     def children(self) -> tuple[Condition, ...]:
         return self.options
+
+    needed = 1  # options that must hold
+
+    def accept(self, visitor, *args):
+        return visitor.group(self, *args)
 
     def evaluate(self, answers, concluded=None) -> Truth:
         return at_least_held(1, [o.evaluate(answers, concluded) for o in self.options])
@@ -211,6 +325,13 @@ class AtLeastOf(AnswerCondition):
 
     def children(self) -> tuple[Condition, ...]:
         return self.options
+
+    @property
+    def needed(self) -> int:
+        return self.n
+
+    def accept(self, visitor, *args):
+        return visitor.group(self, *args)
 
     def evaluate(self, answers, concluded=None) -> Truth:
         return at_least_held(self.n, [o.evaluate(answers, concluded) for o in self.options])
@@ -273,6 +394,12 @@ class Unless(AnswerCondition):
 
     def children(self) -> tuple[Condition, ...]:
         return (self.inner,)
+
+    def accept(self, visitor, *args):
+        return visitor.exemption(self, *args)
+
+    def open_exemption(self, answers):
+        return self.inner.evaluate(answers, None) is Truth.UNKNOWN
 
     def evaluate(self, answers, concluded=None) -> Truth:
         return Truth.FAILED if self.inner.evaluate(answers, concluded) is Truth.HELD else Truth.HELD
@@ -338,6 +465,9 @@ class Concluded(Condition):
     def pattern(self):
         return EXISTS(self.fact_type(**{k: _value_test(v) for k, v in self.values}))
 
+    def accept(self, visitor, *args):
+        return visitor.concluded(self, *args)
+
     def matches(self, fact: Fact) -> bool:
         return _fact_matches(self.fact_type, self.values, fact)
 
@@ -358,6 +488,9 @@ class NotConcluded(Condition):
 
     def pattern(self):
         return NOT(self.fact_type(**{k: _value_test(v) for k, v in self.values}))
+
+    def accept(self, visitor, *args):
+        return visitor.not_concluded(self, *args)
 
     def matches(self, fact: Fact) -> bool:
         return _fact_matches(self.fact_type, self.values, fact)
@@ -381,6 +514,12 @@ class NotAnswered(Condition):
 
     def pattern(self, case_type: type):
         return NOT(case_type(**{self.field: W()}))
+
+    def accept(self, visitor, *args):
+        return visitor.not_answered(self, *args)
+
+    def problems(self, vocabulary):
+        return [] if self.field in vocabulary else [f"condition on unknown field {self.field!r}"]
 
     def evaluate(self, answers, concluded=None) -> Truth:
         return Truth.FAILED if self.field in answers else Truth.HELD
@@ -471,8 +610,10 @@ class Labels:
         self._field_label = field_label
         self._conclusion_label = conclusion_label
 
-    def answer(self, field: str, relation: str, value: Any) -> str:
-        return f"{self._field_label(field)} {relation} {value}"
+    def answer(self, field: str, relation: str, values: tuple) -> str:
+        """A condition on an answer: the field, the relation ("is", "is one of", "is at
+        least", ...) and the value or values it compares with."""
+        return f"{self._field_label(field)} {relation} {' / '.join(map(str, values))}"
 
     def conclusion(self, fact_type: type, values: dict) -> str:
         shown = {k: v.describe() if isinstance(v, Threshold) else v for k, v in values.items()}
@@ -482,7 +623,7 @@ class Labels:
         return f"{self._field_label(field)} was not answered"
 
 
-def case_pattern_constraints(conditions: Iterable[AnswerCondition]) -> dict[str, Any]:
+def case_pattern_constraints(conditions: Iterable["Answer | OneOf"]) -> dict[str, Any]:
     """experta field tests for the single-field answer conditions of a rule.
 
     Conditions on the same field are joined with ``&``; a missing key fails every test,
@@ -490,12 +631,7 @@ def case_pattern_constraints(conditions: Iterable[AnswerCondition]) -> dict[str,
     """
     by_field: dict[str, list] = {}
     for condition in conditions:
-        if isinstance(condition, Answer) and condition.op == "==":
-            test = L(condition.value)
-        elif isinstance(condition, (Answer, OneOf)):
-            test = P(_field_test(condition))
-        else:
-            raise TypeError(f"not a single-field condition: {condition!r}")
+        test = condition.experta_test()  # only a single-field condition has one
         by_field.setdefault(condition.field, []).append(test)
     constraints = {}
     for name, tests in by_field.items():
@@ -504,10 +640,3 @@ def case_pattern_constraints(conditions: Iterable[AnswerCondition]) -> dict[str,
             combined = combined & extra
         constraints[name] = combined
     return constraints
-
-
-def _field_test(condition: Answer | OneOf) -> Callable[[Any], bool]:
-    if isinstance(condition, OneOf):
-        allowed = frozenset(condition.values)
-        return lambda value: value in allowed
-    return condition.holds_for

@@ -20,16 +20,18 @@ run loop) and on the three-valued reading of every condition (engine/conditions.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
-
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from engine.conditions import (
-    Answer, AnyOf, AtLeastOf, Concluded, Condition, ConclusionIndex, NotAnswered,
-    NotConcluded, OneOf, Truth, Unless, all_of, at_least_held, value_holds,
+    Condition, ConclusionIndex, ConditionVisitor, Truth, all_of, at_least_held, value_holds,
 )
 from engine.errors import InputError
+
+if TYPE_CHECKING:
+    from engine.conditions import Answer, Concluded, OneOf
 from engine.experta_compat import Fact
 from engine.result import build_result
 from engine.rulebook import KnowledgeBase, RuleSpec, Tally
@@ -247,44 +249,18 @@ class Explanation:
                       key=lambda f: f["__factid__"])
 
     def _condition_node(self, condition: Condition, firing: Firing) -> ConditionNode:
-        text = condition.describe(self.kb.labels)
-        if isinstance(condition, Concluded):
-            supporting = self.index.supporting(condition)
-            supports = tuple(self.derive(f) for f in self._earlier(supporting, firing))
-            if not supports and any(f in self.run.given for f in supporting):
-                # facts the knowledge base derived from the answers before any rule fired
-                return ConditionNode(text, Truth.HELD, "given", {}, ())
-            return ConditionNode(text, Truth.HELD if supports else Truth.FAILED, "concluded", {}, supports)
-        if isinstance(condition, NotConcluded):
-            defeating = self._earlier(self.index.supporting(condition), firing)
-            return ConditionNode(text, Truth.FAILED if defeating else Truth.HELD, "not_concluded", {}, ())
-        if isinstance(condition, NotAnswered):
-            return ConditionNode(text, condition.evaluate(self.answers, self.index), "not_answered", {}, ())
-        if isinstance(condition, Unless):
-            # an exemption not granted: by the answers given, or because it was not asked
-            return ConditionNode(text, condition.evaluate(self.answers, self.index), "exemption",
-                                 self._evidence(condition), ())
-        return ConditionNode(text, condition.evaluate(self.answers, self.index), "answer",
-                             self._evidence(condition), ())
+        return condition.accept(_FiredCondition(self), firing)
 
     def _evidence(self, condition: Condition) -> dict[str, Any]:
-        """The answers that made an answer condition hold (for any_of: the options that held)."""
-        if isinstance(condition, (AnyOf, AtLeastOf)):
-            used: dict[str, Any] = {}
-            for option in condition.options:
-                used.update(self._evidence(option))
-            return used
-        if condition.evaluate(self.answers, self.index) is not Truth.HELD:
-            return {}
-        # an exemption (``Unless``) holds while its own question is unanswered: only the
-        # answers actually given are shown
-        return {name: self.answers[name] for name in sorted(condition.fields()) if name in self.answers}
+        """The answers that made an answer condition hold (for a group: its options that held)."""
+        return condition.accept(_Evidence(self))
 
     def _counted(self, firing: Firing, fact: Fact) -> tuple[Step, ...]:
         for action in firing.rule.then:
-            if isinstance(action, Tally) and type(fact) is action.into:
+            tally = action.counting_into(type(fact))
+            if tally is not None:
                 live = [f for f in self._live_before(firing)
-                        if type(f) is action.source and f.get(action.by) in action.keys]
+                        if type(f) is tally.source and f.get(tally.by) in tally.keys]
                 return tuple(self.derive(f) for f in live)
         return ()
 
@@ -313,23 +289,7 @@ class Explanation:
         return WhyNot(target, concluded, tuple(checks))
 
     def _check(self, condition: Condition) -> ConditionCheck:
-        text = condition.describe(self.kb.labels)
-        truth = condition.evaluate(self.answers, self.index)
-        fields = sorted(condition.fields())
-        answers = {f: self.answers[f] for f in fields if f in self.answers}
-        unanswered = tuple(f for f in self._field_order(fields) if f not in self.answers)
-        if isinstance(condition, (AnyOf, AtLeastOf)):
-            return ConditionCheck(text, truth, answers, unanswered,
-                                  options=tuple(self._check(o) for o in condition.options))
-        if isinstance(condition, (Concluded, NotConcluded)):
-            found = tuple(self.kb.labels.conclusion(type(f), conclusion_values(f))
-                          for f in self.run.facts if type(f) is condition.fact_type)
-            could = ()
-            if isinstance(condition, Concluded) and truth is not Truth.HELD:
-                potential, needed = self.potential(condition)
-                could = self._field_order(needed) if potential is Truth.UNKNOWN else ()
-            return ConditionCheck(text, truth, {}, (), found=found, could_hold_if_answered=could)
-        return ConditionCheck(text, truth, answers, unanswered)
+        return condition.accept(_CheckedCondition(self))
 
     # ---- what would change it
     def what_would_change(self) -> list[Change]:
@@ -352,43 +312,7 @@ class Explanation:
     def potential(self, condition: Condition) -> tuple[Truth, frozenset[str]]:
         """Could this condition hold once more questions are answered?  HELD: it holds now;
         UNKNOWN: it could, depending on the returned unanswered fields; FAILED: it cannot."""
-        if isinstance(condition, (AnyOf, AtLeastOf)):
-            parts = [self.potential(o) for o in condition.options]
-            need = condition.n if isinstance(condition, AtLeastOf) else 1
-            truth = at_least_held(need, [t for t, _ in parts])
-            return truth, _unknown_fields(truth, parts)
-        if isinstance(condition, (Answer, OneOf)):
-            truth = condition.evaluate(self.answers)
-            if truth is Truth.UNKNOWN and not self._still_answerable(condition):
-                return Truth.FAILED, frozenset()
-            return truth, frozenset(condition.fields()) if truth is Truth.UNKNOWN else frozenset()
-        if isinstance(condition, NotConcluded):
-            truth = condition.evaluate(self.answers, self.index)
-            if truth is Truth.FAILED:
-                # the facts defeating it could still be withdrawn, if each came from a rule
-                # that an unanswered exemption could stop (answers otherwise only add)
-                fields = self._exemption_fields(self.index.supporting(condition))
-                if fields:
-                    return Truth.UNKNOWN, fields
-            return truth, frozenset()
-        if isinstance(condition, (NotAnswered, Unless)):
-            # answering more can only defeat these, never make them hold
-            return condition.evaluate(self.answers, self.index), frozenset()
-        if isinstance(condition, Concluded):
-            if self.index.supporting(condition):
-                return Truth.HELD, frozenset()
-            tally = self._tally_into(condition.fact_type)
-            if tally is not None:
-                return self._tally_potential(tally, condition)
-            fields: set[str] = set()
-            possible = False
-            for rule in self.kb.rules_concluding(condition.fact_type, dict(condition.values)):
-                truth, needed = self._rule_potential(rule)
-                if truth is Truth.UNKNOWN:
-                    possible = True
-                    fields |= needed
-            return (Truth.UNKNOWN, frozenset(fields)) if possible else (Truth.FAILED, frozenset())
-        raise TypeError(f"no potential for {condition!r}")
+        return condition.accept(_Potential(self))
 
     def _exemption_fields(self, facts: Iterable[Fact]) -> frozenset[str]:
         """The unanswered exemption questions that could withdraw every one of ``facts``
@@ -398,14 +322,13 @@ class Explanation:
             firing = self._asserted_by.get(fact["__factid__"])
             if firing is None:
                 return frozenset()
-            open_exemptions = [c for c in firing.rule.when if isinstance(c, Unless)
-                               and c.inner.evaluate(self.answers, None) is Truth.UNKNOWN]
+            open_exemptions = [c for c in firing.rule.when if c.open_exemption(self.answers)]
             if not open_exemptions:
                 return frozenset()
             fields.update(f for c in open_exemptions for f in c.fields() if f not in self.answers)
         return frozenset(fields)
 
-    def _still_answerable(self, condition: Answer | OneOf) -> bool:
+    def _still_answerable(self, condition: "Answer | OneOf") -> bool:
         """Whether some answer the case may still give its field satisfies the condition
         (a question whose premise was denied cannot take the answers that presume it)."""
         vocabulary = self.kb.vocabulary
@@ -428,8 +351,9 @@ class Explanation:
     def _tally_into(self, fact_type: type) -> Tally | None:
         for rule in self.kb.rules:
             for action in rule.then:
-                if isinstance(action, Tally) and action.into is fact_type:
-                    return action
+                tally = action.counting_into(fact_type)
+                if tally is not None:
+                    return tally
         return None
 
     def _tally_potential(self, tally: Tally, condition: Concluded) -> tuple[Truth, frozenset[str]]:
@@ -585,6 +509,156 @@ def conclusion_summary(kb: KnowledgeBase, conclusion: Conclusion) -> dict[str, A
     note = " ".join(v for v in extras if len(v) > SHORT_VALUE)
     return {"tags": tags, "note": note if tags or note else conclusion.label}
 
+
+
+# --------------------------------------------------------------------------- per kind of condition
+
+class _FiredCondition(ConditionVisitor[ConditionNode]):
+    """A condition of a fired rule as it held when the rule fired, and what it used."""
+
+    def __init__(self, explanation: Explanation):
+        self.e = explanation
+
+    def answers(self, condition, firing):
+        return ConditionNode(condition.describe(self.e.kb.labels),
+                             condition.evaluate(self.e.answers, self.e.index), "answer",
+                             self.e._evidence(condition), ())
+
+    def exemption(self, condition, firing):
+        # an exemption not granted: by the answers given, or because it was not asked
+        return ConditionNode(condition.describe(self.e.kb.labels),
+                             condition.evaluate(self.e.answers, self.e.index), "exemption",
+                             self.e._evidence(condition), ())
+
+    def concluded(self, condition, firing):
+        text = condition.describe(self.e.kb.labels)
+        supporting = self.e.index.supporting(condition)
+        supports = tuple(self.e.derive(f) for f in self.e._earlier(supporting, firing))
+        if not supports and any(f in self.e.run.given for f in supporting):
+            # facts the knowledge base derived from the answers before any rule fired
+            return ConditionNode(text, Truth.HELD, "given", {}, ())
+        return ConditionNode(text, Truth.HELD if supports else Truth.FAILED, "concluded", {}, supports)
+
+    def not_concluded(self, condition, firing):
+        defeating = self.e._earlier(self.e.index.supporting(condition), firing)
+        return ConditionNode(condition.describe(self.e.kb.labels),
+                             Truth.FAILED if defeating else Truth.HELD, "not_concluded", {}, ())
+
+    def not_answered(self, condition, firing):
+        return ConditionNode(condition.describe(self.e.kb.labels),
+                             condition.evaluate(self.e.answers, self.e.index), "not_answered", {}, ())
+
+
+class _Evidence(ConditionVisitor[dict]):
+    """The answers that made an answer condition hold."""
+
+    def __init__(self, explanation: Explanation):
+        self.e = explanation
+
+    def group(self, condition):
+        used: dict[str, Any] = {}
+        for option in condition.options:
+            used.update(option.accept(self))
+        return used
+
+    def answers(self, condition):
+        if condition.evaluate(self.e.answers, self.e.index) is not Truth.HELD:
+            return {}
+        # an exemption holds while its own question is unanswered: only the answers
+        # actually given are shown
+        return {name: self.e.answers[name] for name in sorted(condition.fields())
+                if name in self.e.answers}
+
+
+class _CheckedCondition(ConditionVisitor[ConditionCheck]):
+    """A condition of a rule checked against the case after the run (why-not)."""
+
+    def __init__(self, explanation: Explanation):
+        self.e = explanation
+
+    def answers(self, condition, options=()):
+        e = self.e
+        fields = sorted(condition.fields())
+        return ConditionCheck(condition.describe(e.kb.labels), condition.evaluate(e.answers, e.index),
+                              {f: e.answers[f] for f in fields if f in e.answers},
+                              tuple(f for f in e._field_order(fields) if f not in e.answers),
+                              options=options)
+
+    def group(self, condition):
+        return self.answers(condition, tuple(o.accept(self) for o in condition.options))
+
+    def not_answered(self, condition):
+        return self.answers(condition)
+
+    def concluded(self, condition):
+        check = self._on_conclusions(condition)
+        if check.truth is Truth.HELD:
+            return check
+        potential, needed = self.e.potential(condition)
+        could = self.e._field_order(needed) if potential is Truth.UNKNOWN else ()
+        return dataclasses.replace(check, could_hold_if_answered=could)
+
+    def not_concluded(self, condition):
+        return self._on_conclusions(condition)
+
+    def _on_conclusions(self, condition):
+        e = self.e
+        found = tuple(e.kb.labels.conclusion(type(f), conclusion_values(f))
+                      for f in e.run.facts if type(f) is condition.fact_type)
+        return ConditionCheck(condition.describe(e.kb.labels), condition.evaluate(e.answers, e.index),
+                              {}, (), found=found)
+
+
+class _Potential(ConditionVisitor[tuple]):
+    """Whether a condition could still hold once more questions are answered, and on which."""
+
+    def __init__(self, explanation: Explanation):
+        self.e = explanation
+
+    def group(self, condition):
+        parts = [o.accept(self) for o in condition.options]
+        truth = at_least_held(condition.needed, [t for t, _ in parts])
+        return truth, _unknown_fields(truth, parts)
+
+    def leaf(self, condition):
+        truth = condition.evaluate(self.e.answers)
+        if truth is Truth.UNKNOWN and not self.e._still_answerable(condition):
+            return Truth.FAILED, frozenset()
+        return truth, frozenset(condition.fields()) if truth is Truth.UNKNOWN else frozenset()
+
+    def exemption(self, condition):
+        # answering more can only grant the exemption, never make this hold
+        return condition.evaluate(self.e.answers, self.e.index), frozenset()
+
+    def not_answered(self, condition):
+        # answering more can only defeat it
+        return condition.evaluate(self.e.answers, self.e.index), frozenset()
+
+    def not_concluded(self, condition):
+        truth = condition.evaluate(self.e.answers, self.e.index)
+        if truth is Truth.FAILED:
+            # the facts defeating it could still be withdrawn, if each came from a rule
+            # that an unanswered exemption could stop (answers otherwise only add)
+            fields = self.e._exemption_fields(self.e.index.supporting(condition))
+            if fields:
+                return Truth.UNKNOWN, fields
+        return truth, frozenset()
+
+    def concluded(self, condition):
+        e = self.e
+        if e.index.supporting(condition):
+            return Truth.HELD, frozenset()
+        tally = e._tally_into(condition.fact_type)
+        if tally is not None:
+            return e._tally_potential(tally, condition)
+        fields: set[str] = set()
+        possible = False
+        for rule in e.kb.rules_concluding(condition.fact_type, dict(condition.values)):
+            truth, needed = e._rule_potential(rule)
+            if truth is Truth.UNKNOWN:
+                possible = True
+                fields |= needed
+        return (Truth.UNKNOWN, frozenset(fields)) if possible else (Truth.FAILED, frozenset())
 
 def firing_dict(kb: KnowledgeBase, firing: Firing) -> dict[str, Any]:
     def facts(items):

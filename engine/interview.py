@@ -22,7 +22,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from engine.conditions import AllOf, Answer, AnswerCondition, Condition, OneOf, Truth
+from engine.conditions import AllOf, Truth
 from engine.rulebook import KnowledgeBase, RuleSpec
 from engine.vocabulary import NOT_KNOWN_SPELLINGS, Choice, FieldSpec, Number, Vocabulary
 
@@ -50,14 +50,6 @@ def question_order(kb: KnowledgeBase, group_order: Sequence[str]) -> list[FieldS
     rank = {group: i for i, group in enumerate(group_order)}
     fields = kb.vocabulary.answer_fields()
     return sorted(fields, key=lambda spec: rank.get(spec.group, len(rank)))
-
-
-def _answer_leaves(conditions: Iterable[Condition]) -> Iterable[Answer | OneOf]:
-    for condition in conditions:
-        if condition.children():
-            yield from _answer_leaves(condition.children())
-        elif isinstance(condition, (Answer, OneOf)):
-            yield condition
 
 
 def _representatives(spec: FieldSpec, constants: set) -> list[Any]:
@@ -112,9 +104,10 @@ class InterviewPlan:
         for rule in kb.rules:
             for name in rule.answer_fields() & names:
                 self.readers[name].append(rule)
-            for leaf in _answer_leaves(rule.when):
-                if leaf.field in constants:
-                    constants[leaf.field].update(leaf.values if isinstance(leaf, OneOf) else (leaf.value,))
+            for condition in rule.when:
+                for name, values in condition.named_values().items():
+                    if name in constants:
+                        constants[name].update(values)
         self.representatives = {spec.name: _representatives(spec, constants[spec.name])
                                 for spec in self.questions}
         # The answers a rule's search can see: its own fields and, through them, the
@@ -148,7 +141,7 @@ class InterviewPlan:
                 # a rule an answer already rules out can be raised by no other answer
                 # (answers only ever settle more): no search needed
                 ruled_out = any(c.evaluate(answers, None) is Truth.FAILED
-                                for c in rule.when if isinstance(c, AnswerCondition))
+                                for c in rule.when if c.on_answers)
                 raised_by = () if ruled_out else tuple(
                     name for name in sorted(rule.answer_fields())
                     if name not in answers and name in self.readers
@@ -182,7 +175,7 @@ class InterviewPlan:
         vocabulary = self.kb.vocabulary
         if name in answers or vocabulary.premise_denied(name, answers):
             return None
-        conditions = tuple(c for c in rule.when if isinstance(c, AnswerCondition))
+        conditions = tuple(c for c in rule.when if c.on_answers)
 
         def candidates(field_name: str) -> list[Any]:
             return vocabulary.still_possible(

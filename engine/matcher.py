@@ -22,7 +22,7 @@ is identical to the one experta's own RETE matcher produces.
 """
 from __future__ import annotations
 
-from engine.conditions import Answer, AnswerCondition, Concluded, NotAnswered, NotConcluded
+from engine.conditions import AnswerCondition, Concluded, ConditionVisitor, NotConcluded
 from engine.experta_compat import Activation, InitialFact, Matcher
 
 
@@ -37,15 +37,14 @@ class _CompiledRule:
     def __init__(self, rule, index: int):
         spec = rule._wrapped.rule_spec
         self.rule = rule
-        answer_conditions = [c for c in spec.when if isinstance(c, AnswerCondition)]
         # "field is value" tests, the commonest, checked first as plain look-ups
-        self.equal_answers = [(c.field, c.value) for c in answer_conditions
-                              if isinstance(c, Answer) and c.op == "=="]
-        self.other_answer_conditions = [c for c in answer_conditions
-                                        if not (isinstance(c, Answer) and c.op == "==")]
-        self.missing_fields = [c.field for c in spec.when if isinstance(c, NotAnswered)]
-        self.concluded = [c for c in spec.when if isinstance(c, Concluded)]
-        self.not_concluded = [c for c in spec.when if isinstance(c, NotConcluded)]
+        self.equal_answers: list[tuple[str, object]] = []
+        self.other_answer_conditions: list[AnswerCondition] = []
+        self.missing_fields: list[str] = []
+        self.concluded: list[Concluded] = []
+        self.not_concluded: list[NotConcluded] = []
+        for condition in spec.when:
+            condition.accept(_Sorter(), self)
         # experta builds EXISTS as a NOT of a NOT joined on its InitialFact, so that fact is
         # among the matched facts of a rule with an EXISTS; a plain NOT adds nothing.
         self.needs_initial_fact = bool(self.concluded)
@@ -59,6 +58,29 @@ class _CompiledRule:
                 return False
         return (all(c.test(answers) for c in self.other_answer_conditions)
                 and not any(name in answers for name in self.missing_fields))
+
+
+class _Sorter(ConditionVisitor[None]):
+    """Files each condition of a rule where the matcher tests it."""
+
+    def leaf(self, condition, compiled):
+        equality = condition.equality()
+        if equality is None:
+            compiled.other_answer_conditions.append(condition)
+        else:
+            compiled.equal_answers.append(equality)
+
+    def answers(self, condition, compiled):
+        compiled.other_answer_conditions.append(condition)
+
+    def not_answered(self, condition, compiled):
+        compiled.missing_fields.append(condition.field)
+
+    def concluded(self, condition, compiled):
+        compiled.concluded.append(condition)
+
+    def not_concluded(self, condition, compiled):
+        compiled.not_concluded.append(condition)
 
 
 class CompiledRulebookMatcher(Matcher):

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from engine.conditions import (
-    Answer, AnswerCondition, Concluded, Condition, Labels, NotAnswered, NotConcluded, OneOf,
-    case_pattern_constraints, value_holds,
+    AnswerCondition, Condition, ConditionVisitor, Labels, case_pattern_constraints, value_holds,
 )
 from engine.experta_compat import AS, TEST, Fact, KnowledgeEngine, Rule, scalar_fact
 from engine.outputs import (
@@ -26,7 +25,7 @@ from engine.outputs import (
     OutputShapeError, SummaryCount, TableLayout,
 )
 from engine.strategy import StableStrategy
-from engine.vocabulary import Choice, Number, Vocabulary
+from engine.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from engine.rulebook_doc import Reference
@@ -46,6 +45,13 @@ class Conclude:
 
     def describe(self, labels: Labels) -> str:
         return labels.conclusion(self.fact_type, dict(self.values))
+
+    def declared(self, fact_type: type) -> dict[str, Any] | None:
+        """The values this action declares a ``fact_type`` fact with, or None."""
+        return dict(self.values) if self.fact_type is fact_type else None
+
+    def counting_into(self, fact_type: type) -> "Tally | None":
+        return None
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,13 @@ class Tally:
 
     def describe(self, labels: Labels) -> str:
         return labels.conclusion(self.into, {}) + f" (a count of each {self.by})"
+
+    def declared(self, fact_type: type) -> dict[str, Any] | None:
+        return None  # its counts are not known until it runs
+
+    def counting_into(self, fact_type: type) -> "Tally | None":
+        """This count, when it declares the ``fact_type`` fact."""
+        return self if self.into is fact_type else None
 
 
 def conclude(fact_type: type, **values: Any) -> Conclude:
@@ -179,8 +192,8 @@ class KnowledgeBase:
         found = []
         for rule in self.rules:
             for action in rule.then:
-                if isinstance(action, Conclude) and action.fact_type is fact_type:
-                    values = dict(action.values)
+                values = action.declared(fact_type)
+                if values is not None:
                     if all(k not in values or value_holds(test, values[k]) for k, test in tests.items()):
                         found.append(rule)
                         break
@@ -235,34 +248,9 @@ def check_rulebook(kb: KnowledgeBase) -> None:
             raise RulebookError(f"{where}: unknown topic {rule.topic!r}")
         if not rule.then:
             raise RulebookError(f"{where}: concludes nothing")
-        for condition in _leaves(rule.when):
-            _check_answer_condition(kb.vocabulary, where, condition)
-
-
-def _leaves(conditions: Iterable[Condition]) -> Iterable[Condition]:
-    for condition in conditions:
-        if condition.children():
-            yield from _leaves(condition.children())
-        else:
-            yield condition
-
-
-def _check_answer_condition(vocabulary: Vocabulary, where: str, condition: Condition) -> None:
-    if isinstance(condition, NotAnswered) and condition.field not in vocabulary:
-        raise RulebookError(f"{where}: condition on unknown field {condition.field!r}")
-    if not isinstance(condition, (Answer, OneOf)):
-        return
-    if condition.field not in vocabulary:
-        raise RulebookError(f"{where}: condition on unknown field {condition.field!r}")
-    kind = vocabulary[condition.field].kind
-    values = condition.values if isinstance(condition, OneOf) else (condition.value,)
-    for value in values:
-        if isinstance(kind, Choice) and value not in kind.values:
-            raise RulebookError(f"{where}: {condition.field} has no value {value!r}")
-        if isinstance(kind, Number) and not (kind.minimum <= value <= kind.maximum):
-            raise RulebookError(f"{where}: {condition.field} threshold {value!r} outside its range")
-    if isinstance(condition, Answer) and condition.op != "==" and not isinstance(kind, Number):
-        raise RulebookError(f"{where}: {condition.op} needs a number field")
+        for condition in rule.when:
+            for problem in condition.problems(kb.vocabulary):
+                raise RulebookError(f"{where}: {problem}")
 
 
 def compile_engine(kb: KnowledgeBase) -> type[KnowledgeEngine]:
@@ -276,20 +264,46 @@ def compile_engine(kb: KnowledgeBase) -> type[KnowledgeEngine]:
     return type(f"{kb.name.title().replace('-', '')}Engine", (KnowledgeEngine,), members)
 
 
+class _RulePatterns(ConditionVisitor[None]):
+    """Sorts a rule's conditions into experta patterns: single-field answer tests go on
+    the case pattern, other answer conditions into one TEST on the bound case, conclusion
+    conditions into EXISTS / NOT patterns of their own."""
+
+    def __init__(self, case_fact: type):
+        self.case_fact = case_fact
+        self.single: list = []
+        self.composite: list[AnswerCondition] = []
+        self.derived: list = []   # on conclusions, in rule order
+        self.missing: list = []   # on unanswered fields, after them
+
+    def leaf(self, condition):
+        self.single.append(condition)
+
+    def answers(self, condition):
+        self.composite.append(condition)
+
+    def concluded(self, condition):
+        self.derived.append(condition.pattern())
+
+    def not_concluded(self, condition):
+        self.derived.append(condition.pattern())
+
+    def not_answered(self, condition):
+        self.missing.append(condition.pattern(self.case_fact))
+
+    def patterns(self) -> list:
+        case_pattern = self.case_fact(**case_pattern_constraints(self.single))
+        if not self.composite:
+            return [case_pattern, *self.derived, *self.missing]
+        return [AS.case << case_pattern, TEST(_composite_test(self.composite)),
+                *self.derived, *self.missing]
+
+
 def _compile_rule(kb: KnowledgeBase, spec: RuleSpec, position: int) -> Rule:
-    single = [c for c in spec.when if isinstance(c, (Answer, OneOf))]
-    composite = [c for c in spec.when if isinstance(c, AnswerCondition) and c not in single]
-    derived = [c for c in spec.when if isinstance(c, (Concluded, NotConcluded))]
-    missing = [c for c in spec.when if isinstance(c, NotAnswered)]
-    patterns: list = []
-    case_pattern = kb.case_fact(**case_pattern_constraints(single))
-    if composite:
-        patterns.append(AS.case << case_pattern)
-        patterns.append(TEST(_composite_test(composite)))
-    else:
-        patterns.append(case_pattern)
-    patterns.extend(c.pattern() for c in derived)
-    patterns.extend(c.pattern(kb.case_fact) for c in missing)
+    sorter = _RulePatterns(kb.case_fact)
+    for condition in spec.when:
+        condition.accept(sorter)
+    patterns = sorter.patterns()
 
     actions = spec.then
     rule_id = spec.id

@@ -203,6 +203,12 @@ class Choice:
     def allowed(self) -> list[str]:
         return list(self.values)
 
+    ordered = False  # answers cannot be compared with >= or <
+
+    def constant_problem(self, name: str, value: Any) -> str | None:
+        """Why a rule cannot compare this field with ``value``, or None."""
+        return None if value in self.values else f"{name} has no value {value!r}"
+
 
 @dataclass(frozen=True)
 class Number:
@@ -242,6 +248,13 @@ class Number:
     def allowed(self) -> list[str]:
         return [self.expected()]
 
+    ordered = True
+
+    def constant_problem(self, name: str, value: Any) -> str | None:
+        if _is_number(value) and self.minimum <= value <= self.maximum:
+            return None
+        return f"{name} threshold {value!r} outside its range"
+
 
 _PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")  # ASCII digits only
 
@@ -269,6 +282,11 @@ class Text:
 
     def allowed(self) -> list[str]:
         return [self.expected()]
+
+    ordered = False
+
+    def constant_problem(self, name: str, value: Any) -> str | None:
+        return None  # any text a rule names is a possible answer
 
 
 Kind = Choice | Number | Text

@@ -10,7 +10,6 @@ from typing import Any, Callable, Iterable, Mapping
 
 from engine.conditions import among
 from engine.experta_compat import Fact
-from engine.rulebook import Conclude
 from knowledge.causes import CAUSES
 from knowledge.exercises import EXERCISES
 from knowledge.facts import (
@@ -132,8 +131,8 @@ def _most_pressing(*levels: str) -> str:
 
 
 def _red_flags_concluded(rule) -> list[dict[str, Any]]:
-    return [dict(action.values) for action in rule.then
-            if isinstance(action, Conclude) and action.fact_type is RedFlag]
+    declared = (action.declared(RedFlag) for action in rule.then)
+    return [values for values in declared if values is not None]
 
 
 def _open_question_warnings(unanswered: list[dict[str, Any]]) -> list[str]:

@@ -19,8 +19,6 @@ EFFECT_WORDING = {
     "better": "{subject} eases the pain",
     "no_change": "{subject} leaves the pain unchanged",
 }
-# OneOf describes its values joined with this separator (engine.conditions.OneOf.describe).
-VALUE_SEPARATOR = " / "
 
 
 class ClinicalLabels(Labels):
@@ -32,10 +30,10 @@ class ClinicalLabels(Labels):
         self._vocabulary = vocabulary
         self._wording = wording
 
-    def answer(self, field: str, relation: str, value: Any) -> str:
+    def answer(self, field: str, relation: str, values: tuple) -> str:
         if relation == "is one of":
-            return " or ".join(self.answer(field, "is", one)
-                               for one in str(value).split(VALUE_SEPARATOR))
+            return " or ".join(self.answer(field, "is", (one,)) for one in values)
+        (value,) = values
         kind = self._vocabulary[field].kind
         wording = self._wording[field]
         if isinstance(kind, Number):
