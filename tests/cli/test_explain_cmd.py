@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-import engine
+from tests import bundled
 from tests.cli.conftest import invoke_lbp
 from tests.conftest import CASES_DIR
 
@@ -30,7 +30,7 @@ def test_text_shows_result_how_what_would_change_steps_and_sources():
     assert "(case answer: sitting=worse)" in flat
     assert re.search(r"responder=extension could follow from: [a-z_, ]*standing", flat)
     steps = re.findall(r"^ +(\d+)\. (R-[A-Z0-9-]+):", out, re.M)
-    fired = engine.screen({"sitting": "worse", "age": 40})["fired_rules"]
+    fired = bundled.screen({"sitting": "worse", "age": 40})["fired_rules"]
     assert [rule for _, rule in steps] == fired
     assert [int(n) for n, _ in steps] == list(range(1, len(fired) + 1))
 
@@ -87,7 +87,7 @@ def test_every_bundled_case_explains_in_every_format(path):
         result = run("explain", str(path), "--why-not", "red_flag=cauda_equina", "--format", fmt)
         assert result.exit_code == 0, (fmt, result.output)
     document = json.loads(run("explain", str(path), "--format", "json").output)
-    assert document["result"] == engine.screen(json.loads(path.read_text(encoding="utf-8"))["case"],
+    assert document["result"] == bundled.screen(json.loads(path.read_text(encoding="utf-8"))["case"],
                                                label=str(path))
 
 

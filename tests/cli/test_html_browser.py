@@ -26,7 +26,7 @@ import subprocess
 
 import pytest
 
-import engine
+from tests import bundled
 from engine.explain import Target
 from engine.report_html import explanation_html
 from tests.conftest import CASES_DIR
@@ -75,7 +75,7 @@ def browse(tmp_path, page, *extra):
 
 @pytest.fixture(scope="module")
 def report():
-    explanation = engine.explain_case(RICH_CASE, label="browser case")
+    explanation = bundled.explain_case(RICH_CASE, label="browser case")
     targets = [Target("responder", "flexion"), Target("red_flag", "cauda_equina")]
     return explanation, explanation_html(explanation.to_dict(targets))
 
@@ -116,7 +116,7 @@ def test_graph_boxes_do_not_overlap_and_labels_fit(tmp_path, report, source):
         if not files:
             pytest.skip("no bundled cases")
         cases = [json.loads(p.read_text(encoding="utf-8"))["case"] for p in files]
-        explanations = [engine.explain_case(c, label="bundled") for c in cases]
+        explanations = [bundled.explain_case(c, label="bundled") for c in cases]
         page_html = explanation_html(max(explanations, key=lambda e: len(e.graph().nodes)).to_dict())
     measured = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page_html)
     page = tmp_path / "measured.html"

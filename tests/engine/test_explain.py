@@ -14,7 +14,7 @@ import random
 import pytest
 from hypothesis import given, settings
 
-import engine
+from tests import bundled
 from engine.conditions import (
     Answer, Concluded, NotAnswered, NotConcluded, Unless, OneOf, Truth, answer, concluded, not_concluded,
 )
@@ -39,7 +39,7 @@ MIXED_CASE = {"sitting": "worse", "standing": "better", "walking": "worse", "age
 
 
 def explained(raw) -> Explanation:
-    return engine.explain_case(raw, label="test")
+    return bundled.explain_case(raw, label="test")
 
 
 def walk(steps, seen=None):
@@ -111,8 +111,8 @@ def test_trace_records_matched_asserted_and_values():
 
 
 def test_trace_is_the_run_of_the_result():
-    result, run = engine.screen_with_run(EXTENSION_CASE)
-    assert result == engine.screen(EXTENSION_CASE)
+    result, run = bundled.screen_with_run(EXTENSION_CASE)
+    assert result == bundled.screen(EXTENSION_CASE)
     assert [f.rule.id for f in run.firings] == result["fired_rules"]
 
 
@@ -345,8 +345,8 @@ def test_what_would_change_misses_no_single_answer_that_changes_the_result(raw):
     for name in explanation.run.case.not_known:
         for value in _probe_values(name):
             try:
-                after = _target_values(engine.screen({**raw, name: value}))
-            except engine.CaseError as refused:  # an answer the other answers contradict
+                after = _target_values(bundled.screen({**raw, name: value}))
+            except bundled.CaseError as refused:  # an answer the other answers contradict
                 assert all(p.conflicts_with for p in refused.problems), refused
                 continue
             for new in after - before:
@@ -383,7 +383,7 @@ def test_json_document_has_stable_keys_and_holds_the_contract_result():
     explanation = explained({"case_id": "json-1", **MIXED_CASE})
     document = json.loads(json.dumps(explanation.to_dict([Target("responder", "flexion")])))
     assert list(document) == EXPLANATION_KEYS
-    assert document["result"] == engine.screen({"case_id": "json-1", **MIXED_CASE})
+    assert document["result"] == bundled.screen({"case_id": "json-1", **MIXED_CASE})
     assert [t["rule"] for t in document["trace"]] == document["result"]["fired_rules"]
     assert list(document["case"]) == ["label", "case_id", "answers", "not_known", "fact", "questions"]
     assert list(document["trace"][0]) == ["step", "rule", "title", "phase", "matched", "asserted", "retracted",
