@@ -4,15 +4,19 @@ Strategies generate cases from the knowledge base's own vocabulary (so a new fie
 covered without editing tests).  ``valid_cases`` leaves fields out about half the time
 (not known) and favours "yes" on warning-sign questions, so red flags come up often
 enough for the safety properties to mean something.
+
+The clinical knowledge base is loaded only when first used (``KB``, ``CALM_WARNING_SIGNS``,
+the ``kb`` and ``screen`` fixtures, the strategies' draws), never by importing this module:
+the engine's own tests (tests/engine/) run on tests/engine/toy_kb.py alone.
 """
 from __future__ import annotations
 
+import functools
 import pathlib
 
 import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 
-from tests import bundled
 from engine.vocabulary import Choice, Number
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -26,17 +30,32 @@ settings.register_profile("ci", max_examples=300, deadline=None,
 settings.load_profile("default")
 
 
+def _bundled():
+    from tests import bundled  # the clinical knowledge base: loaded on first use only
+    return bundled
+
+
 @pytest.fixture(scope="session")
 def kb():
-    return bundled.load_knowledge_base()
+    return _bundled().load_knowledge_base()
 
 
 @pytest.fixture(scope="session")
 def screen():
-    return bundled.screen
+    return _bundled().screen
 
 
-KB = bundled.load_knowledge_base()
+def _kb():
+    return _bundled().load_knowledge_base()
+
+
+def __getattr__(name: str):
+    """``KB`` and ``CALM_WARNING_SIGNS``, computed when first imported (PEP 562)."""
+    if name == "KB":
+        return _kb()
+    if name == "CALM_WARNING_SIGNS":
+        return _calm_warning_signs()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _spellings(kind: Choice, value: str) -> list:
@@ -65,7 +84,7 @@ def canonical_answer(spec) -> st.SearchStrategy:
 def valid_cases(draw, spelled: bool = False):
     """A valid raw case; ``spelled`` also varies the accepted spellings of each answer."""
     case = {}
-    for spec in KB.vocabulary:
+    for spec in _kb().vocabulary:
         if draw(st.booleans()):
             continue  # not known
         value = draw(canonical_answer(spec))
@@ -80,6 +99,7 @@ def consistent(case: dict, keep=()) -> dict:
     is refused as contradictory; see tests/knowledge/test_dependencies.py).  For a field
     in ``keep`` the denying answers are dropped instead of the field."""
     case = dict(case)
+    KB = _kb()
     while True:
         answers = {name: KB.vocabulary[name].kind.parse(value) for name, value in case.items()
                    if name != KB.vocabulary.id_field}
@@ -104,14 +124,16 @@ def raw_values() -> st.SearchStrategy:
 @st.composite
 def raw_cases(draw):
     """Any mapping of known or unknown field names to strings, numbers or None."""
-    names = draw(st.lists(st.one_of(st.sampled_from(list(KB.vocabulary.fields)), st.text(max_size=10)),
+    names = draw(st.lists(st.one_of(st.sampled_from(list(_kb().vocabulary.fields)), st.text(max_size=10)),
                           max_size=12, unique=True))
     return {name: draw(raw_values()) for name in names}
 
 
-# Every warning-sign question asked of everyone, answered so that it raises no flag: what a
-# case needs before any exercise advice is given (knowledge base 2.0).
-CALM_WARNING_SIGNS = {spec.name: ("none" if spec.name == "leg_pain" else "no")
-                      for spec in KB.vocabulary if spec.group == "red_flags" and spec.premise is None
-                      and isinstance(spec.kind, Choice) and "no" in spec.kind.values
-                      or spec.name == "leg_pain"}
+@functools.cache
+def _calm_warning_signs() -> dict:
+    """Every warning-sign question asked of everyone, answered so that it raises no flag:
+    what a case needs before any exercise advice is given (knowledge base 2.0)."""
+    return {spec.name: ("none" if spec.name == "leg_pain" else "no")
+            for spec in _kb().vocabulary if spec.group == "red_flags" and spec.premise is None
+            and isinstance(spec.kind, Choice) and "no" in spec.kind.values
+            or spec.name == "leg_pain"}
