@@ -1,15 +1,13 @@
 """Which questions the interview asks: decided from the rulebook, honestly.
 
-A small made-up knowledge base pins each way a question can stop mattering; a property
-test on the real knowledge base checks the promise itself: a question the interview
-leaves out could not have changed the result, whatever its answer.
+A small made-up knowledge base pins each way a question can stop mattering (the property
+on the clinical knowledge base, that a question the interview leaves out could not have
+changed the result, is in tests/integration/test_interview.py).
 """
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
 
-from tests import bundled
 from engine.conditions import (
     Labels, answer, any_of, below_value, concluded, not_answered, one_of,
 )
@@ -17,8 +15,6 @@ from engine.experta_compat import Fact
 from engine.interview import InterviewPlan, InterviewSession, question_order
 from engine.rulebook import KnowledgeBase, RuleSpec, conclude
 from engine.vocabulary import Choice, FieldSpec, Invalid, Number, Text, Vocabulary
-from knowledge.vocabulary import GROUPS
-from tests.conftest import KB, canonical_answer, consistent
 
 YES_NO = Choice("yes/no", ("yes", "no"), {"yes": "yes", "y": "yes", "no": "no", "n": "no"})
 LEG = Choice("leg", ("none", "one", "both"), {"none": "none", "one": "one", "both": "both"})
@@ -91,12 +87,6 @@ def test_questions_follow_the_group_order_then_the_vocabulary_order_without_the_
                      "smoker"]
 
 
-def test_real_interview_opens_with_the_warning_signs():
-    groups = [q.group for q in question_order(KB, list(GROUPS))]
-    assert groups[0] == "red_flags"
-    assert groups == sorted(groups, key=list(GROUPS).index)
-
-
 def test_follow_up_is_not_worth_asking_once_its_premise_is_answered_no(plan):
     assert not plan.worth_asking("below_knee", {"leg": "none"}, _open_after(plan, "below_knee"))
 
@@ -162,48 +152,3 @@ def test_a_bad_answer_records_nothing_and_the_same_question_stays_current(plan):
     session.record(spec, "yes")
     assert session.answers == {"alarm": "yes"}
     assert session.next_question().name == "leg"
-
-
-_PLAN = InterviewPlan(KB, list(GROUPS))
-
-
-def _typed(value) -> str:
-    """What a person would type for an answer (? when the case does not know it)."""
-    if value is None:
-        return "?"
-    return format(value, "f") if isinstance(value, float) else str(value)
-
-
-@st.composite
-def cases_and_alternatives(draw):
-    case = {}
-    for spec in _PLAN.questions:
-        if draw(st.booleans()):
-            case[spec.name] = draw(canonical_answer(spec))
-    case = consistent(case)
-    alternatives = {spec.name: draw(canonical_answer(spec)) for spec in _PLAN.questions}
-    return case, alternatives
-
-
-@settings(max_examples=40)
-@given(cases_and_alternatives())
-def test_a_question_left_out_could_not_have_changed_the_result(drawn):
-    case, alternatives = drawn
-    session = InterviewSession(_PLAN)
-    while (spec := session.next_question()) is not None:
-        session.record(spec, _typed(case.get(spec.name)))
-    answered = session.case()
-    baseline = _without_open_questions(bundled.screen(answered))
-    for name in session.not_asked:
-        try:
-            changed = bundled.screen({**answered, name: alternatives[name]})
-        except bundled.CaseError as refused:  # the alternative contradicts an answer given
-            assert [p.field for p in refused.problems if p.conflicts_with], refused
-            continue
-        assert _without_open_questions(changed) == baseline, f"leaving out {name!r} hid a different result"
-
-
-def _without_open_questions(result: dict) -> dict:
-    """The result without what it says about unanswered questions: answering one that was
-    skipped removes it from that list, by definition, without changing any conclusion."""
-    return {k: v for k, v in result.items() if k not in ("warnings", "open_questions")}

@@ -1,7 +1,7 @@
 """The explanation layer: trace, how, why not, what would change it, graph, JSON document.
 
 The rulebook grows while this is written, so clinical specifics are pinned only on the
-responder rules (finished) and on a toy rulebook; everything else is checked as a property
+responder rules (finished); everything else is checked as a property
 of every case in cases/ and of generated cases.
 """
 from __future__ import annotations
@@ -15,18 +15,14 @@ import pytest
 from hypothesis import given, settings
 
 from tests import bundled
-from engine.conditions import (
-    Answer, Concluded, NotAnswered, NotConcluded, Unless, OneOf, Truth, answer, concluded, not_concluded,
-)
+from engine.conditions import Answer, Concluded, NotAnswered, NotConcluded, Unless, OneOf, Truth
 from engine.experta_compat import KnowledgeEngine
 from engine.explain import Explanation, Target, UnknownTarget
 from engine.interview import open_question_finder
-from engine.rulebook import Tally, compile_engine, conclude
-from engine.runner import Screener
+from engine.rulebook import compile_engine
 from engine.vocabulary import Choice, Number
 from knowledge.facts import ResponderTally
 from tests.conftest import CASES_DIR, KB, valid_cases
-from tests.engine.toy_kb import Finding, FindingCount, Verdict, toy_kb, toy_rule
 
 CASE_FILES = sorted(CASES_DIR.glob("*.json"))
 CASES = [json.loads(p.read_text(encoding="utf-8"))["case"] for p in CASE_FILES]
@@ -207,36 +203,6 @@ def test_why_not_a_concluded_target_says_it_was_concluded():
     assert [r.rule.id for r in fired] == ["R-RESP-EXTENSION"] and fired[0].truth is Truth.HELD
 
 
-def _toy_explanation(rules, raw):
-    kb = toy_kb(rules)
-    screener = Screener(kb)
-    return Explanation(kb, screener.run(screener.validate(raw)), result={}, label="toy")
-
-
-TOY_RULES = [
-    toy_rule("R-TOY-A", when=[answer("sitting", "worse"), answer("fever", "yes")],
-             then=[conclude(Verdict, value="a")]),
-    toy_rule("R-TOY-A-AGAIN", when=[answer("standing", "better")], then=[conclude(Verdict, value="a")]),
-    toy_rule("R-TOY-B", when=[answer("standing", "worse")], then=[conclude(Verdict, value="b")]),
-]
-
-
-@pytest.mark.parametrize("raw,held,failed,unknown", [
-    ({"sitting": "worse"}, ["sitting is worse"], [], ["fever is yes"]),
-    ({"sitting": "better"}, [], ["sitting is worse"], ["fever is yes"]),
-    ({"sitting": "better", "fever": "no"}, [], ["sitting is worse", "fever is yes"], []),
-    ({}, [], [], ["sitting is worse", "fever is yes"]),
-])
-def test_why_not_names_exactly_the_held_failed_and_unknown_conditions(raw, held, failed, unknown):
-    why = _toy_explanation(TOY_RULES, raw).why_not(Target("verdict", "a"))
-    assert [r.rule.id for r in why.rules] == ["R-TOY-A", "R-TOY-A-AGAIN"]
-    by_truth = {t: [c.text for c in why.rules[0].conditions if c.truth is t] for t in Truth}
-    assert (by_truth[Truth.HELD], by_truth[Truth.FAILED], by_truth[Truth.UNKNOWN]) == (held, failed, unknown)
-    for condition in why.rules[0].conditions:
-        field = condition.text.split()[0]
-        assert condition.unanswered == (() if field in raw else (field,))
-
-
 def _raw_unknown(raw, field):
     value = raw.get(field)
     return value is None or (isinstance(value, str) and value.strip().lower() in NOT_KNOWN)
@@ -289,20 +255,6 @@ def test_undetermined_responder_lists_the_unanswered_direction_questions():
     assert "responder=undetermined" not in changes  # it is the current type
     for change in changes.values():
         assert not set(change.fields) & set(UNDETERMINED_CASE)
-
-
-def test_what_would_change_counts_through_a_tally():
-    rules = [
-        toy_rule("R-TOY-UP-SITTING", when=[answer("sitting", "worse")], then=[conclude(Finding, direction="up")]),
-        toy_rule("R-TOY-UP-STANDING", when=[answer("standing", "better")], then=[conclude(Finding, direction="up")]),
-        toy_rule("R-TOY-COUNT", phase=80, then=[Tally(Finding, "direction", ("up", "down"), FindingCount)]),
-        toy_rule("R-TOY-VERDICT", phase=70, when=[concluded(FindingCount, up=2)], then=[conclude(Verdict, value="a")]),
-        toy_rule("R-TOY-NONE", phase=70, when=[not_concluded(Verdict, value="a")], then=[conclude(Verdict, value="b")]),
-    ]
-    one = _toy_explanation(rules, {"sitting": "worse"})
-    assert [(str(c.target), c.fields) for c in one.what_would_change()] == [("verdict=a", ("standing",))]
-    none_left = _toy_explanation(rules, {"sitting": "better", "standing": "worse"})
-    assert none_left.what_would_change() == []  # no unanswered question can reach two findings
 
 
 def _target_values(result):
