@@ -40,7 +40,7 @@ def screen_rows(kb: KnowledgeBase, rows: Rows) -> list[dict]:
     ``message`` for an error row)."""
     screener = screener_for(kb)
     id_field = kb.vocabulary.id_field
-    records = []
+    records: list[dict[str, Any]] = []
     for number, raw in rows:
         label = f"row {number}"
         raw = {k: _cell(v) for k, v in raw.items()}

@@ -444,7 +444,7 @@ def value_holds(expected: Any, actual: Any) -> bool:
     return expected.holds_for(actual) if isinstance(expected, Threshold) else actual == expected
 
 
-def _fact_matches(fact_type: type, values: tuple[tuple[str, Any], ...], fact: Fact) -> bool:
+def _fact_matches(fact_type: type[Any], values: tuple[tuple[str, Any], ...], fact: Fact) -> bool:
     if type(fact) is not fact_type:
         return False
     for key, expected in values:
@@ -459,7 +459,7 @@ class Concluded(Condition):
 
     Compiled to experta's EXISTS, so a rule fires once however many facts support it."""
 
-    fact_type: type
+    fact_type: type[Any]
     values: tuple[tuple[str, Any], ...]
 
     def pattern(self):
@@ -471,7 +471,9 @@ class Concluded(Condition):
     def matches(self, fact: Fact) -> bool:
         return _fact_matches(self.fact_type, self.values, fact)
 
-    def evaluate(self, answers, concluded: "ConclusionIndex") -> Truth:
+    def evaluate(self, answers, concluded: "ConclusionIndex | None" = None) -> Truth:
+        if concluded is None:
+            raise ValueError("a condition on conclusions needs the conclusions")
         return Truth.HELD if concluded.supporting(self) else Truth.FAILED
 
     def describe(self, labels: "Labels") -> str:
@@ -483,7 +485,7 @@ class NotConcluded(Condition):
     """No rule has concluded such a fact (closed world: the rule runs in a later phase
     than every rule that could conclude it)."""
 
-    fact_type: type
+    fact_type: type[Any]
     values: tuple[tuple[str, Any], ...]
 
     def pattern(self):
@@ -495,7 +497,9 @@ class NotConcluded(Condition):
     def matches(self, fact: Fact) -> bool:
         return _fact_matches(self.fact_type, self.values, fact)
 
-    def evaluate(self, answers, concluded: "ConclusionIndex") -> Truth:
+    def evaluate(self, answers, concluded: "ConclusionIndex | None" = None) -> Truth:
+        if concluded is None:
+            raise ValueError("a condition on conclusions needs the conclusions")
         return Truth.FAILED if concluded.supporting(self) else Truth.HELD
 
     def describe(self, labels: "Labels") -> str:

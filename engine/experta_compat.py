@@ -11,15 +11,16 @@ itself with ``force=True`` so experta's handler never prints to users.
 """
 import collections
 import collections.abc
+from typing import Any
 
 _lent = not hasattr(collections, "Mapping")
 if _lent:
-    collections.Mapping = collections.abc.Mapping
+    setattr(collections, "Mapping", collections.abc.Mapping)
 try:
     import frozendict  # noqa: F401  (defines its class on collections.Mapping)
 finally:
     if _lent:
-        del collections.Mapping
+        delattr(collections, "Mapping")
 
 from experta import AS, EXISTS, NOT, TEST, Fact, KnowledgeEngine, L, P, Rule, W  # noqa: E402
 from experta.abstract import Matcher, Strategy  # noqa: E402
@@ -36,7 +37,7 @@ __all__ = ["AS", "EXISTS", "NOT", "TEST", "Activation", "Agenda", "Fact", "FactL
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def scalar_fact(fact_type: type, values: dict) -> Fact:
+def scalar_fact(fact_type: type[Any], values: dict) -> Fact:
     """``fact_type(**values)`` for a fact whose values are all strings, numbers or None.
 
     experta's ``Fact.__init__`` passes every value through ``freeze`` (a singledispatch
@@ -47,7 +48,7 @@ def scalar_fact(fact_type: type, values: dict) -> Fact:
     """
     if not all(type(value) in _SCALARS for value in values.values()):
         return fact_type(**values)
-    fact = fact_type.__new__(fact_type)
+    fact = dict.__new__(fact_type)  # a Fact is a dict
     dict.update(fact, values)
     fact._Fact__defaults = {}
     return fact

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from engine.conditions import (
     Condition, ConclusionIndex, ConditionVisitor, Truth, all_of, at_least_held, value_holds,
@@ -334,7 +334,7 @@ class Explanation:
         vocabulary = self.kb.vocabulary
         if not vocabulary.premise_denied(condition.field, self.answers):
             return True
-        allowed = vocabulary.still_possible(condition.field, vocabulary[condition.field].kind.values,
+        allowed = vocabulary.still_possible(condition.field, vocabulary[condition.field].kind.choices(),
                                             self.answers)
         return any(condition.evaluate({condition.field: v}) is Truth.HELD for v in allowed)
 
@@ -359,13 +359,13 @@ class Explanation:
     def _tally_potential(self, tally: Tally, condition: Concluded) -> tuple[Truth, frozenset[str]]:
         """A count can only grow as answers are added: each test is checked against every
         count from the present one up to it plus the rules that might still add to it."""
-        current = next((f for f in self.run.facts if type(f) is tally.into), {})
+        current: Mapping[str, Any] = next((f for f in self.run.facts if type(f) is tally.into), {})
         fields: set[str] = set()
         for key, test in condition.values:
             count = current.get(key, 0)
             if value_holds(test, count):
                 continue
-            extra, needed = 0, set()
+            extra, needed = 0, set[str]()
             for rule in self.kb.rules_concluding(tally.source, {tally.by: key}):
                 truth, rule_fields = self._rule_potential(rule)
                 if truth is Truth.UNKNOWN:
@@ -737,5 +737,5 @@ def _order_layers(nodes: dict[str, dict], layer_of: dict[str, int], edges: list[
     return [n for layer in order for n in layers[layer]]
 
 
-def _mean(values: list[int]) -> float:
+def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("inf")

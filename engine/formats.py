@@ -3,6 +3,7 @@ what it can hold.  Every command picks its formats from here (``--format`` choic
 output name's extension, a batch file's format), so a name means the same everywhere."""
 from __future__ import annotations
 
+import os
 import pathlib
 from dataclasses import dataclass
 
@@ -42,13 +43,13 @@ def formats(*names: str) -> tuple[str, ...]:
     return names
 
 
-def by_suffix(path: str | pathlib.Path, allowed: tuple[str, ...]) -> str | None:
+def by_suffix(path: str | os.PathLike, allowed: tuple[str, ...]) -> str | None:
     """The allowed format an output or input name's extension means, if any."""
     suffix = pathlib.PurePath(path).suffix.lower()
     return next((name for name in allowed if suffix in FORMATS[name].suffixes), None)
 
 
-def format_of(path: str | pathlib.Path, given: str | None, allowed: tuple[str, ...],
+def format_of(path: str | os.PathLike, given: str | None, allowed: tuple[str, ...],
               role: str) -> str:
     """The format of a file: ``given`` when stated (``--input-format`` reads any name),
     else the extension's; an unknown extension without ``given`` is refused."""

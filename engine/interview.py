@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, cast
 
-from engine.conditions import AllOf, Truth
+from engine.conditions import AllOf, AnswerCondition, Truth
 from engine.rulebook import KnowledgeBase, RuleSpec
 from engine.vocabulary import NOT_KNOWN_SPELLINGS, Choice, FieldSpec, Number, Vocabulary
 
@@ -175,7 +175,7 @@ class InterviewPlan:
         vocabulary = self.kb.vocabulary
         if name in answers or vocabulary.premise_denied(name, answers):
             return None
-        conditions = tuple(c for c in rule.when if c.on_answers)
+        conditions = tuple(cast(AnswerCondition, c) for c in rule.when if c.on_answers)
 
         def candidates(field_name: str) -> list[Any]:
             return vocabulary.still_possible(

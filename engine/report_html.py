@@ -126,7 +126,7 @@ def graph_svg(graph: dict[str, Any]) -> str:
     total_width = sum(widths) + COLUMN_GAP * (len(layers) - 1) + 2 * PADDING
     box: dict[str, tuple[float, float, float, float]] = {}
     parts = []
-    x = PADDING
+    x: float = PADDING
     for number, layer in enumerate(layers):
         heading = ("Answers" if number == 0 else "Conclusions" if number == len(layers) - 1
                    else f"Rules, stage {number}")

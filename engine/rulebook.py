@@ -59,10 +59,10 @@ class Tally:
     """Count the facts of ``source`` by the value of ``by`` and declare one ``into`` fact
     with a count per value in ``keys`` (zero where none was concluded)."""
 
-    source: type
+    source: type[Any]
     by: str
     keys: tuple[str, ...]
-    into: type
+    into: type[Any]
 
     def facts(self, rule_id: str, working_memory: Iterable[Fact]) -> list[Fact]:
         counts = dict.fromkeys(self.keys, 0)
@@ -125,7 +125,7 @@ class KnowledgeBase:
     labels: Labels
     # (valid case, working-memory facts, fired rule ids, open-question finder) -> sections
     build_result: Callable[..., dict]
-    targets: Mapping[str, tuple[type, str]]  # why-not target kind -> (fact type, field)
+    targets: Mapping[str, tuple[type[Any], str]]  # why-not target kind -> (fact type, field)
     target_values: Callable[[str], list[str]]  # why-not target kind -> the valid values
     files: tuple[pathlib.Path, ...] = ()
     # Facts the knowledge base derives from the answers before any rule fires, given the
@@ -316,8 +316,9 @@ def _compile_rule(kb: KnowledgeBase, spec: RuleSpec, position: int) -> Rule:
 
     fire.__name__ = rule_id
     fire.__doc__ = spec.title
-    fire.rule_spec = spec
-    fire.rule_position = position
+    # the metadata experta's copies keep (see the module docstring)
+    setattr(fire, "rule_spec", spec)
+    setattr(fire, "rule_position", position)
     return Rule(*patterns, salience=spec.phase)(fire)
 
 

@@ -131,10 +131,9 @@ def rulebook_document(kb: KnowledgeBase, topics: Iterable[str] | None = None,
     wanted = list(kb.topics) if topics is None else [t for t in kb.topics if t in set(topics)]
     entries = rule_entries(kb, reference.phases, wanted)
     full = wanted == list(kb.topics)
-    catalogues = [{"title": c.title, "entries": catalogue_entries(kb, c)}
-                  for c in reference.catalogues] if full else []
+    catalogues = [(c.title, catalogue_entries(kb, c)) for c in reference.catalogues] if full else []
     cited_texts = [e["source"] for e in entries] + [
-        str(item.get("source", "")) for c in catalogues for item in c["entries"]]
+        str(item.get("source", "")) for _, items in catalogues for item in items]
     return {
         "title": reference.title,
         "knowledge_base": kb.provenance,
@@ -145,7 +144,7 @@ def rulebook_document(kb: KnowledgeBase, topics: Iterable[str] | None = None,
                    for p in sorted(reference.phases.values(), key=lambda p: -p.salience)],
         "topics": [{"topic": t, "title": kb.topics[t],
                     "rules": [e for e in entries if e["topic"] == t]} for t in wanted],
-        "catalogues": catalogues,
+        "catalogues": [{"title": title, "entries": items} for title, items in catalogues],
         "references": [{"key": key, "citation": kb.sources[key].citation,
                         "url": kb.sources[key].url} for key in cited_keys(kb, cited_texts)],
     }

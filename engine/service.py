@@ -101,7 +101,8 @@ class ScreeningService:
                 raise InputError(f"{where}: unknown expectation {key!r}{hint}; known: "
                                  + ", ".join(known))
             kind = expectation.json_type
-            if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
+            if not isinstance(value, kind) or (isinstance(value, list)
+                                               and not all(isinstance(v, str) for v in value)):
                 shape = "a list of ids" if kind is list else "an id"
                 raise InputError(f"{where}: expectation {key!r} must be {shape}, got {value!r}")
 

@@ -17,7 +17,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from engine.conditions import AnswerCondition, Truth
 from engine.errors import InputError, ScreeningError
@@ -102,8 +102,8 @@ class Problem:
 
     def as_dict(self) -> dict:
         value = self.value if isinstance(self.value, (str, int, float, bool, type(None))) else repr(self.value)
-        document = {"field": self.field, "value": value, "expected": self.expected,
-                    "suggestion": self.suggestion}
+        document: dict[str, Any] = {"field": self.field, "value": value,
+                                    "expected": self.expected, "suggestion": self.suggestion}
         if self.conflicts_with is not None:
             document["conflicts_with"] = dict(self.conflicts_with)
         return document
@@ -205,6 +205,10 @@ class Choice:
 
     ordered = False  # answers cannot be compared with >= or <
 
+    def choices(self) -> tuple[str, ...]:
+        """Every answer the kind allows, when they can be listed."""
+        return self.values
+
     def constant_problem(self, name: str, value: Any) -> str | None:
         """Why a rule cannot compare this field with ``value``, or None."""
         return None if value in self.values else f"{name} has no value {value!r}"
@@ -250,6 +254,9 @@ class Number:
 
     ordered = True
 
+    def choices(self) -> tuple[str, ...]:
+        return ()
+
     def constant_problem(self, name: str, value: Any) -> str | None:
         if _is_number(value) and self.minimum <= value <= self.maximum:
             return None
@@ -284,6 +291,9 @@ class Text:
         return [self.expected()]
 
     ordered = False
+
+    def choices(self) -> tuple[str, ...]:
+        return ()
 
     def constant_problem(self, name: str, value: Any) -> str | None:
         return None  # any text a rule names is a possible answer
@@ -339,13 +349,13 @@ class Vocabulary:
         self.id_field = id_field
         if id_field not in self.fields:
             raise ValueError(f"the id field {id_field!r} is not in the vocabulary")
-        self._premised = [spec for spec in self.fields.values() if spec.premise is not None]
+        self._premised = [(spec, spec.premise) for spec in self.fields.values()
+                          if spec.premise is not None]
         # what the id field refuses (e-mail addresses, phone numbers) is withheld wherever
         # a bad value would otherwise be echoed
         id_kind = self.fields[id_field].kind
         self._identifier_patterns = tuple(pattern for pattern, _ in getattr(id_kind, "forbidden", ()))
-        for spec in self._premised:
-            premise = spec.premise
+        for spec, premise in self._premised:
             unknown = sorted(set(premise.condition.fields()) - set(self.fields))
             if unknown or spec.name in premise.condition.fields():
                 raise ValueError(f"the premise of {spec.name!r} reads unknown fields or itself: {unknown}")
@@ -408,8 +418,7 @@ class Vocabulary:
     def contradictions(self, answers: Mapping[str, Any]) -> list[Problem]:
         """Answers that presume a premise the other answers deny (see ``Premise``)."""
         problems = []
-        for spec in self._contradicting(answers):
-            premise = spec.premise
+        for spec, premise in self._contradicting(answers):
             denied_by = {name: answers[name] for name in sorted(premise.condition.fields(),
                                                                  key=self._order)
                          if name in answers}
@@ -424,11 +433,11 @@ class Vocabulary:
     def consistent(self, answers: Mapping[str, Any]) -> bool:
         return next(self._contradicting(answers), None) is None
 
-    def _contradicting(self, answers: Mapping[str, Any]) -> Iterable[FieldSpec]:
+    def _contradicting(self, answers: Mapping[str, Any]) -> Iterator[tuple[FieldSpec, "Premise"]]:
         """The fields whose answer presumes a premise the other answers deny."""
-        for spec in self._premised:
-            if answers.get(spec.name) in spec.premise.presumed_by and spec.premise.denied(answers):
-                yield spec
+        for spec, premise in self._premised:
+            if answers.get(spec.name) in premise.presumed_by and premise.denied(answers):
+                yield spec, premise
 
     def premise_denied(self, name: str, answers: Mapping[str, Any]) -> bool:
         """Whether ``name`` is a question whose premise the answers rule out (not to be asked)."""
@@ -439,9 +448,10 @@ class Vocabulary:
         """Of ``values``, the answers ``name`` can still take: none that presumes a premise
         the answers deny."""
         values = list(values)
-        if not self.premise_denied(name, answers):
+        premise = self.fields[name].premise
+        if premise is None or not premise.denied(answers):
             return values
-        return [v for v in values if v not in self.fields[name].premise.presumed_by]
+        return [v for v in values if v not in premise.presumed_by]
 
     def _order(self, name: str) -> tuple[int, str]:
         names = list(self.fields)

@@ -5,6 +5,7 @@ rule's meaning changes; its digest is computed from the files of this package, s
 result names the exact rules that produced it.
 """
 import pathlib
+from typing import Any
 
 from engine.rulebook import KnowledgeBase
 from knowledge import facts
@@ -45,10 +46,10 @@ def _field_label(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _conclusion_label(fact_type: type, values: dict) -> str:
+def _conclusion_label(fact_type: type[Any], values: dict) -> str:
     """Plain words for a conclusion, e.g. 'responder type is extension', 'red flag fracture:
     urgency is urgent' (a why-not target's id field is named first, without its key)."""
-    noun = {
+    nouns: dict[type[Any], str] = {
         facts.ResponderEvidence: "evidence for a direction",
         facts.ResponderTally: "count of findings for each direction",
         facts.Responder: "responder type",
@@ -65,9 +66,10 @@ def _conclusion_label(fact_type: type, values: dict) -> str:
         facts.StartBackScore: "STarT Back score",
         facts.StartBackTally: "STarT Back counts",
         facts.PsychosocialRisk: "psychosocial risk (STarT Back)",
-    }[fact_type]
+    }
+    noun = nouns[fact_type]
     values = dict(values)
-    identity = {fact: field for fact, field in TARGETS.values()}.get(fact_type)
+    identity: str | None = {fact: field for fact, field in TARGETS.values()}.get(fact_type)
     named = values.pop(identity, None)
     details = ", ".join(f"{k.replace('_', ' ')} is {v}" for k, v in sorted(values.items()))
     if named is None:

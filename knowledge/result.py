@@ -247,7 +247,7 @@ def _self_care(items, ordered) -> list[dict[str, Any]]:
 def _psychosocial_risk(case, by_type, ordered) -> dict[str, Any]:
     """The STarT Back group, its scores from the items answered, and the items missing."""
     group = _single(by_type, PsychosocialRisk, "group")
-    counts = next(iter(by_type.get(StartBackTally, [])), {})
+    counts: Mapping[str, Any] = next(iter(by_type.get(StartBackTally, [])), {})
     missing = [field for field, _, _ in STARTBACK_ITEMS if field not in case.answers]
     return {
         "group": group,

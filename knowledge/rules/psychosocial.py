@@ -45,7 +45,7 @@ ITEMS = (
 COUNTS = ("total_points", "total_possible", "psychosocial_points", "psychosocial_possible")
 SOURCE = "[keele_startback_2008] scoring; [nice_ng59] risk stratification"
 # The tool counts only once any of its items was asked; otherwise one rule says so.
-SOME_ITEM_ANSWERED = any_of(*(one_of(field, *VOCABULARY[field].kind.values) for field, _, _ in ITEMS))
+SOME_ITEM_ANSWERED = any_of(*(one_of(field, *VOCABULARY[field].kind.choices()) for field, _, _ in ITEMS))
 
 
 def _item_number(field: str) -> int:

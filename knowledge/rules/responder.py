@@ -291,7 +291,8 @@ def _choices(name: str) -> tuple[str, ...]:
 def _fits(wanted: dict, answers: dict, asked: set[str]) -> bool:
     """Whether the evidence rules could produce these counts given these answers: those
     reading only asked questions are settled by them, the others may go either way."""
-    settled, unsettled = Counter(), Counter()
+    settled: Counter[str] = Counter()
+    unsettled: Counter[str] = Counter()
     for evidence_rule in EVIDENCE_RULES:
         direction = dict(evidence_rule.then[0].values)["direction"]
         if not evidence_rule.answer_fields() <= asked:
