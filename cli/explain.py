@@ -6,7 +6,9 @@ from __future__ import annotations
 import click
 
 from cli import inputs
-from cli.main import lbp, library_errors, one_case_source, output_format, refuse_together, service
+from cli.main import (
+    fact_option, lbp, library_errors, one_case_source, output_format, refuse_together, service,
+)
 from engine.explain_render import explanation_markdown, explanation_text
 from engine.formats import by_suffix
 from engine.report_html import explanation_html
@@ -71,15 +73,14 @@ def pick_one(loaded: list[inputs.LoadedCase], wanted: str | None) -> inputs.Load
 
 @lbp.command()
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--fact", "facts", multiple=True, metavar="FIELD=VALUE",
-              help="One answer, e.g. --fact sitting=worse (repeatable; a quick case of its own).")
+@fact_option()
 @click.option("--case", "wanted", metavar="ID",
               help="Which case to explain when FILES hold several: its case_id or its label "
                    "(e.g. cases.json[2]).")
 @click.option("--why-not", "why_not", multiple=True, metavar="KIND=VALUE", callback=_targets,
               help="Also explain why a conclusion was or was not reached, e.g. --why-not "
-                   "responder=flexion, cause=spinal_stenosis, exercise=cobra, "
-                   "red_flag=cauda_equina, urgency=routine (repeatable).")
+                   + ", ".join(f"{kind}={values[-1]}" for kind, values in service().targets().items())
+                   + " (repeatable; an unknown kind or value is refused with the valid ones).")
 @output_format(*EXPLAIN_FORMATS)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to this file instead of standard output (without --format, a .html, "

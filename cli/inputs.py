@@ -29,7 +29,7 @@ def facts_case(facts: Iterable[str]) -> list[LoadedCase]:
     for item in facts:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise InputError(f"--fact {item!r}: expected FIELD=VALUE, e.g. --fact sitting=worse")
+            raise InputError(f"--fact {item!r}: expected FIELD=VALUE")
         if name.strip() in case:
             raise InputError(f"--fact {item!r}: field {name.strip()!r} given twice")
         case[name.strip()] = value

@@ -138,21 +138,24 @@ def _check_save_target(save: str | None, force: bool) -> pathlib.Path | None:
     return path
 
 
-@lbp.command()
+def _interview_help() -> str:
+    groups = "; ".join(service().kb.question_groups.values())
+    return f"""Ask a case question by question and screen it.
+
+    Questions come in groups, in this order: {groups}.  A question is left out when no answer to it
+    could change the result, and the interview stops at once, with direct advice, when
+    the knowledge base says an answer must be acted on now.  Answer ? (or skip, or
+    nothing) when not known.  Answers may be piped in, one a line; the end of input
+    leaves the remaining questions unknown.
+    """
+
+
+@lbp.command(help=_interview_help())
 @click.option("--save", metavar="FILE",
               help="Write the answers as a JSON case file (lbp screen FILE gives the same result).")
 @click.option("--force", is_flag=True, help="With --save: replace FILE if it exists.")
 @click.option("--case-id", metavar="ID", help="Anonymised label for the case (saved with it).")
 def interview(save, force, case_id):
-    """Ask a case question by question and screen it.
-
-    Warning signs come first, then the pain pattern, then history and lifestyle.  A
-    question is left out when no answer to it could change the result, and the interview
-    stops at once, with direct advice, when an answer must be acted on now (the
-    knowledge base's stopping policy: for lbp-screen, an emergency warning sign).
-    Answer ? (or skip, or nothing) when not known.  Answers may be piped in, one a line;
-    the end of input leaves the remaining questions unknown.
-    """
     if force and not save:
         raise click.UsageError("--force only applies with --save")
     path = _check_save_target(save, force)
@@ -163,7 +166,7 @@ def interview(save, force, case_id):
     label = save or "interview"
     session = screening.interview()
 
-    click.echo("Screening interview (a teaching and screening aid, not a diagnosis).")
+    click.echo(f"Screening interview. {screening.kb.notice}".rstrip())
     click.echo("Type ? if an answer is not known. Questions that could not change the result are left out.")
     group = None
     number = 0

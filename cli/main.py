@@ -76,23 +76,24 @@ def _print_version(ctx, _param, value):
         ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
-              help="Show the package and knowledge-base versions and exit.")
-def lbp():
-    """Screen low back pain cases with a transparent rule base.
+def fact_option():
+    """The ``--fact FIELD=VALUE`` option, with the knowledge base's own example."""
+    example = service().kb.example_answer
+    return click.option("--fact", "facts", multiple=True, metavar="FIELD=VALUE",
+                        help=f"One answer, e.g. --fact {example} (repeatable; a quick case of its own).")
 
-    Screening and teaching software, not a diagnosis: every result recommends an
-    assessment by a registered physiotherapist or doctor.
-    """
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=service().kb.description)
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the package, knowledge-base and engine versions and exit.")
+def lbp():
     # experta calls logging.basicConfig() on import; keep its log lines away from users.
     logging.basicConfig(level=logging.WARNING, force=True, handlers=[logging.NullHandler()])
 
 
 @lbp.command()
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--fact", "facts", multiple=True, metavar="FIELD=VALUE",
-              help="One answer, e.g. --fact sitting=worse (repeatable; a quick case of its own).")
+@fact_option()
 @click.option("--check", is_flag=True,
               help="Compare each annotated case with the outcome written beside it; exit 1 on a mismatch.")
 @output_format("text", "json")

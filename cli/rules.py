@@ -25,7 +25,7 @@ def _known_topic(ctx, param, value):
 def rules(topic, fmt):
     """Print every rule: conditions and conclusions in plain words, rationale, source.
 
-    The markdown format is a reference for clinical review: a reading guide, contents,
+    The markdown format is a reference for review: a reading guide, contents,
     every rule, the catalogues behind the ids the rules conclude, and full references.
     """
     with library_errors():

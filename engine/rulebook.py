@@ -146,6 +146,11 @@ class KnowledgeBase:
     reference: "Reference | None" = None
     # A result in words for people: (result, rule id -> title) -> text.
     result_text: Callable[[Mapping[str, Any], Callable[[str], str]], str] | None = None
+    # What a face says about the knowledge base: a paragraph for its help, a one-line
+    # notice shown before an interview, and one answer as an example (FIELD=VALUE).
+    description: str = ""
+    notice: str = ""
+    example_answer: str = ""
     # "module:attribute" that a worker process imports to get this same knowledge base
     # (experta engines and knowledge bases do not pickle; each process builds its own).
     import_path: str = ""

@@ -99,5 +99,10 @@ KNOWLEDGE_BASE = KnowledgeBase(
     reference=REFERENCE,
     result_text=result_text,
     import_path="knowledge:KNOWLEDGE_BASE",
+    description=("Screen low back pain cases with a transparent rule base. Screening and "
+                 "teaching software, not a diagnosis: every result recommends an assessment by "
+                 "a registered physiotherapist or doctor."),
+    notice="A screening and teaching aid, not a diagnosis.",
+    example_answer="sitting=worse",
     files=tuple(sorted(_PACKAGE.rglob("*.py"))),
 )
