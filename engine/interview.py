@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence, cast
 
 from engine.conditions import AllOf, AnswerCondition, Truth
+from engine.errors import ScreeningError
 from engine.rulebook import KnowledgeBase, RuleSpec
-from engine.vocabulary import NOT_KNOWN_SPELLINGS, Choice, FieldSpec, Number, Vocabulary
+from engine.vocabulary import NOT_KNOWN_SPELLINGS, Choice, FieldSpec, Invalid, Number, Vocabulary
 
 # Spellings an interviewee types for "I don't know" (besides the contract's blank and
 # "unknown"); compared after strip + lower-case.
@@ -42,6 +43,28 @@ _NOT_KNOWN = object()  # a representative answer meaning "left unknown"
 
 def is_not_known(text: str) -> bool:
     return text.strip().lower() in NOT_KNOWN_ANSWERS
+
+
+class CommandClash(ScreeningError, ValueError):
+    """A question would accept, as an answer, a word a face reserves for a command."""
+
+    kind = "knowledge_base"
+
+
+def command_clashes(questions: Iterable[FieldSpec], words: Iterable[str]) -> list[tuple[str, str]]:
+    """(field, word) for each question that accepts one of ``words`` as an answer (a
+    spelling of a choice, any text for a text question): such a word could not be told
+    from an answer, so a face typing commands must not use it."""
+    words = list(words)
+    clashes = []
+    for spec in questions:
+        for word in words:
+            try:
+                spec.kind.parse(word)
+            except Invalid:
+                continue
+            clashes.append((spec.name, word))
+    return clashes
 
 
 def question_order(kb: KnowledgeBase, group_order: Sequence[str]) -> list[FieldSpec]:
@@ -266,13 +289,17 @@ class InterviewSession:
     """One interview in progress: the answers given, and what was asked and passed over.
 
     ``next_question`` walks the plan's order once; a question found not worth asking is
-    recorded in ``not_asked`` and is not reconsidered (answers only ever settle more)."""
+    recorded in ``not_asked`` and is not reconsidered (answers only ever settle more)
+    unless ``undo`` takes back the answer it was judged on."""
 
     plan: InterviewPlan
     answers: dict[str, Any] = field(default_factory=dict)
     not_known: list[str] = field(default_factory=list)  # asked, and the answer was "not known"
     not_asked: list[str] = field(default_factory=list)  # could not change the result when reached
     _position: int = 0
+    # per answer recorded, in order: where it was asked and how long not_known and
+    # not_asked were then (what ``undo`` restores)
+    _history: list[tuple[int, str, int, int]] = field(default_factory=list)
 
     def next_question(self) -> FieldSpec | None:
         questions = self.plan.questions
@@ -291,14 +318,61 @@ class InterviewSession:
         Returns the canonical answer, or None for "not known".  A bad answer raises the
         kind's ``Invalid`` (with what was expected and any did-you-mean) and records nothing."""
         self._check_current(spec)
+        mark = (self._position, spec.name, len(self.not_known), len(self.not_asked))
         if is_not_known(text):
             value = None
             self.not_known.append(spec.name)
         else:
             value = spec.kind.parse(text)
             self.answers[spec.name] = value
+        self._history.append(mark)
         self._position += 1
         return value
+
+    def undo(self) -> str | None:
+        """Take back the last answer recorded (a "not known" too): the interview is where
+        it was when that question was asked, and ``next_question`` asks it again (the
+        questions left out since are judged again).  Returns its field, or None when no
+        answer has been recorded."""
+        if not self._history:
+            return None
+        position, name, not_known, not_asked = self._history.pop()
+        self.answers.pop(name, None)
+        del self.not_known[not_known:]
+        del self.not_asked[not_asked:]
+        self._position = position
+        return name
+
+    def progress(self) -> tuple[int, int]:
+        """(the current question's number, about how many questions the interview will have
+        asked in all).  The estimate is from above and cheap: the answers recorded, plus
+        the questions from the current one on that are not yet out of the question, that
+        is whose premise the answers do not deny and which some rule reads that no answer
+        rules out.  It never grows as answers come (answers only settle more), and the
+        planner asks no question it leaves out; it shrinks as answers rule questions out."""
+        done = len(self._history)
+        still = sum(1 for spec in self.plan.questions[self._position:] if self._may_matter(spec))
+        return done + 1, done + max(still, 1)
+
+    def _may_matter(self, spec: FieldSpec) -> bool:
+        if self.plan.kb.vocabulary.premise_denied(spec.name, self.answers):
+            return False
+        return any(not any(c.evaluate(self.answers, None) is Truth.FAILED
+                           for c in rule.when if c.on_answers)
+                   for rule in self.plan.readers[spec.name])
+
+    def refuse_command_answers(self, words: Iterable[str]) -> None:
+        """Refuse (``CommandClash``) when a question would accept one of the ``words`` a
+        face reserves for its commands: typed, it could not be told from an answer."""
+        clashes = command_clashes(self.plan.questions, words)
+        if clashes:
+            by_word: dict[str, list[str]] = {}
+            for name, word in clashes:
+                by_word.setdefault(word, []).append(name)
+            raise CommandClash("the interview cannot tell its commands from answers: " + "; ".join(
+                f"{word!r} is an answer to {', '.join(names[:3])}"
+                + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+                for word, names in by_word.items()))
 
     def remaining(self) -> list[str]:
         """The questions not yet reached (when the interview ends early)."""

@@ -162,6 +162,9 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+_WORD_BREAK = re.compile(r"[\s_/-]+")  # between the words of a spelling such as no_change
+
+
 @dataclass(frozen=True)
 class Choice:
     """A kind whose answer is one of a few values, each with accepted spellings."""
@@ -196,9 +199,20 @@ class Choice:
                 raise Invalid(self.expected() + MISSING_HINT)
             if len(spelling) > ECHO_LIMIT:  # no spelling is that long; matching it would be slow
                 raise Invalid(self.expected())
-            close = difflib.get_close_matches(spelling, list(self.spellings), n=1, cutoff=0.6)
-            raise Invalid(self.expected(), close[0] if close else None)
+            raise Invalid(self.expected(), self._suggestion(spelling))
         raise Invalid(self.expected())
+
+    def _suggestion(self, typed: str) -> str | None:
+        """The did-you-mean for a refused spelling (never a missing look-alike, refused
+        before): the one value that the typed text begins or is a whole word of (counting
+        its spellings: "no" -> no_change among worse / better / no_change), else the
+        closest spelling."""
+        named = {value for spelling, value in [*self.spellings.items(), *((v, v) for v in self.values)]
+                 if typed and (spelling.startswith(typed) or typed in _WORD_BREAK.split(spelling))}
+        if len(named) == 1:
+            return named.pop()
+        close = difflib.get_close_matches(typed, list(self.spellings), n=1, cutoff=0.6)
+        return close[0] if close else None
 
     def allowed(self) -> list[str]:
         return list(self.values)

@@ -97,7 +97,7 @@ def test_bad_answer_is_asked_again_with_the_allowed_values():
     assert done.exit_code == 0, done.output
     assert "Not an answer here: 'maybe'. Expected yes/no: one of yes, no" in done.output
     assert "(did you mean 'yes'?)" in done.output
-    assert done.output.count("[yes / no, or ? if not known] >") >= 3
+    assert done.output.count("[yes / no, or ? if not known] (question") >= 3
     assert question_shown(done.output, "bladder_or_bowel_change")  # "no" was taken; it moved on
 
 

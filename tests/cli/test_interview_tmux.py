@@ -112,3 +112,44 @@ def test_ctrl_d_at_a_terminal_finishes_with_the_answers_given(terminal):
     assert "End of answers" in screen
     assert "Urgency: ROUTINE" in screen
     assert "Traceback" not in screen
+
+
+def test_regression_ctrl_c_at_a_terminal_keeps_the_answers_in_the_save_file(terminal, tmp_path):
+    """Found in hardening: Ctrl-C printed click's ``Aborted!``, exited 1 and kept nothing."""
+    term = terminal("--save kept.json --case-id t-1")
+    term.wait_for(_first_words("saddle_numbness"))
+    term.type("no")
+    term.wait_for(_first_words("bladder_or_bowel_change"))
+    term.type("n")
+    term.wait_for(_first_words("sexual_dysfunction"))
+    term.keys("C-c")
+    screen = term.wait_for("[lbp exited with status 130]")
+    assert "Interrupted: saved the 2 answer(s) given so far to kept.json" in screen
+    assert "Traceback" not in screen and "Aborted!" not in screen
+    assert json.loads((tmp_path / "kept.json").read_text()) == {
+        "case_id": "t-1", "saddle_numbness": "no", "bladder_or_bowel_change": "no"}
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.json"]  # no temporary left
+
+
+def test_regression_back_help_and_ctrl_c_at_a_terminal_print_the_answers_kept(terminal, tmp_path):
+    """Found in hardening: back and help were refused as answers, and Ctrl-C without --save
+    lost every answer.  Here: two answers, help, back (the second is undone), Ctrl-C."""
+    term = terminal("")
+    screen = term.wait_for(_first_words("saddle_numbness"))
+    assert "(question 1 of about " in screen
+    term.type("no")
+    term.wait_for(_first_words("bladder_or_bowel_change"))
+    term.type("help")
+    term.wait_for("Answers: yes (or y, true, 1); no (or n, false, 0)")
+    term.type("no")
+    term.wait_for(_first_words("sexual_dysfunction"))
+    term.type("back")
+    screen = term.wait_for(_first_words("bladder_or_bowel_change"), after=1)
+    assert "(question 2 of about " in screen.rsplit(_first_words("bladder_or_bowel_change"), 1)[1]
+    term.keys("C-c")
+    screen = term.wait_for("[lbp exited with status 130]")
+    assert "Interrupted: the 1 answer(s) given so far were not saved" in " ".join(screen.split())
+    printed = screen[screen.rindex("\n{") + 1:screen.rindex("}") + 1]
+    assert json.loads(printed) == {"saddle_numbness": "no"}
+    assert "Traceback" not in screen and "Aborted!" not in screen
+    assert list(tmp_path.iterdir()) == []  # nothing written unasked
