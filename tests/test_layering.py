@@ -1,0 +1,176 @@
+"""The layers, read from the source with ``ast`` (every import statement, at any depth,
+inside functions too, and ``importlib.import_module`` / ``__import__`` of a literal name):
+
+- engine/ imports neither knowledge/ nor click (nor the faces or the tests), and pandas,
+  pyarrow and openpyxl only in engine/tables.py, its batch I/O module;
+- the engine's own tests (tests/engine/) import neither knowledge/ nor tests/bundled.py,
+  and collect with both made unimportable;
+- the command line (cli/) reaches the engine only through the modules listed here, and
+  imports knowledge/ only in cli/main.py, where it picks the bundled knowledge base.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import pathlib
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ENGINE = sorted((ROOT / "engine").rglob("*.py"))
+ENGINE_TESTS = sorted((ROOT / "tests" / "engine").rglob("*.py"))
+CLI = sorted((ROOT / "cli").rglob("*.py"))
+
+TABLE_LIBRARIES = {"pandas", "pyarrow", "openpyxl"}
+BATCH_IO = ROOT / "engine" / "tables.py"
+# What cli/ imports from the engine today (the engine's public faces for a command line).
+CLI_ENGINE_MODULES = {
+    "engine.batch", "engine.bench", "engine.explain_render", "engine.formats", "engine.interview",
+    "engine.report_html", "engine.rulebook_render", "engine.service", "engine.vocabulary",
+}
+CLI_ENGINE_NAMES = {"engine.batch": {"default_jobs"}}
+# tests/conftest.py names that read the clinical knowledge base.
+CLINICAL_CONFTEST_NAMES = {"KB", "CALM_WARNING_SIGNS", "valid_cases", "raw_cases", "consistent",
+                           "kb", "screen", "_kb", "_bundled"}
+
+
+@dataclass(frozen=True)
+class Import:
+    module: str               # the absolute dotted name imported
+    names: tuple[str, ...]    # for ``from module import a, b``: a, b
+    line: int
+
+    @property
+    def top(self) -> str:
+        return self.module.split(".")[0]
+
+    def reaches(self, module: str) -> bool:
+        """Whether this imports ``module`` or something inside it (``from tests import
+        bundled`` reaches ``tests.bundled``)."""
+        targets = [self.module, *(f"{self.module}.{name}" for name in self.names)]
+        return any(t == module or t.startswith(module + ".") for t in targets)
+
+
+def imports(path: pathlib.Path, root: pathlib.Path = ROOT) -> list[Import]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = list(path.relative_to(root).parts[:-1])
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [Import(alias.name, (), node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.append(Import(module, tuple(a.name for a in node.names), node.lineno))
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            function = node.func
+            name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+            if name in ("import_module", "__import__"):
+                found.append(Import(node.args[0].value, (), node.lineno))
+    return found
+
+
+def _where(path: pathlib.Path, found: Import) -> str:
+    return f"{path.relative_to(ROOT)}:{found.line} imports {found.module}" + (
+        f" ({', '.join(found.names)})" if found.names else "")
+
+
+def _ids(paths):
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def test_the_import_reader_sees_imports_inside_functions_and_relative_ones(tmp_path):
+    source = ROOT / "cli" / "main.py"
+    assert any(i.top == "knowledge" for i in imports(source)), "cli/main.py imports knowledge in a function"
+    sample = tmp_path / "engine" / "sample.py"
+    sample.parent.mkdir()
+    sample.write_text(textwrap.dedent("""
+        import importlib
+        def later():
+            from . import files
+            from .tables import open_batch
+            importlib.import_module("knowledge.rules")
+    """), encoding="utf-8")
+    found = {i.module: i for i in imports(sample, root=tmp_path)}
+    assert {"engine", "engine.tables", "knowledge.rules"} <= set(found)
+    assert found["engine"].reaches("engine.files")
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=_ids(ENGINE))
+def test_the_engine_imports_no_knowledge_no_click_no_face_and_no_test(path):
+    bad = [_where(path, i) for i in imports(path) if i.top in {"knowledge", "click", "cli", "tests"}]
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=_ids(ENGINE))
+def test_only_the_batch_io_module_uses_the_table_libraries(path):
+    used = [_where(path, i) for i in imports(path) if i.top in TABLE_LIBRARIES]
+    if path == BATCH_IO:
+        assert {i.top for i in imports(path)} >= TABLE_LIBRARIES  # the check can see them
+    else:
+        assert not used, used
+
+
+@pytest.mark.parametrize("path", ENGINE_TESTS, ids=_ids(ENGINE_TESTS))
+def test_the_engine_s_tests_import_no_clinical_knowledge(path):
+    bad = [_where(path, i) for i in imports(path)
+           if i.top == "knowledge" or i.reaches("tests.bundled")
+           or (i.top == "tests" and not i.reaches("tests.engine") and i.module != "tests.conftest")
+           or (i.module == "tests.conftest" and set(i.names) & CLINICAL_CONFTEST_NAMES)]
+    assert not bad, bad
+    assert "knowledge:" not in path.read_text(encoding="utf-8")  # no worker import path to it
+
+
+def test_the_engine_s_tests_collect_with_the_clinical_knowledge_unimportable():
+    script = textwrap.dedent("""
+        import sys
+        import pytest
+
+        class Refuse:
+            def find_spec(self, name, path=None, target=None):
+                if name == "knowledge" or name.startswith("knowledge.") or name == "tests.bundled":
+                    raise ImportError(f"the engine's tests may not import {name}")
+                return None
+
+        sys.meta_path.insert(0, Refuse())
+        code = pytest.main(["--collect-only", "-qq", "-p", "no:cacheprovider", "tests/engine"])
+        loaded = sorted(m for m in sys.modules if m == "knowledge" or m.startswith("knowledge.")
+                        or m == "tests.bundled")
+        print("LOADED", loaded)
+        sys.exit(int(code) or (3 if loaded else 0))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "LOADED []" in done.stdout
+    assert "tests/engine/test_batch.py: " in done.stdout  # it collected the suite
+
+
+@pytest.mark.parametrize("path", CLI, ids=_ids(CLI))
+def test_the_command_line_reaches_the_engine_only_through_its_faces(path):
+    reached = {}
+    for i in imports(path):
+        if i.top != "engine":
+            continue
+        if i.module == "engine":  # ``from engine import bench``: the modules named
+            for name in i.names:
+                reached.setdefault(f"engine.{name}", set())
+        else:
+            reached.setdefault(i.module, set()).update(i.names)
+    assert set(reached) <= CLI_ENGINE_MODULES, sorted(set(reached) - CLI_ENGINE_MODULES)
+    for module, names in CLI_ENGINE_NAMES.items():
+        assert reached.get(module, set()) <= names, (module, reached[module] - names)
+
+
+@pytest.mark.parametrize("path", CLI, ids=_ids(CLI))
+def test_the_command_line_picks_the_knowledge_base_in_main_only(path):
+    found = [_where(path, i) for i in imports(path) if i.top == "knowledge"]
+    if path.name == "main.py":
+        assert found, "cli/main.py should load the bundled knowledge base"
+    else:
+        assert not found, found
