@@ -116,6 +116,17 @@ class Condition:
         """Whether this is an exemption an unanswered question could still grant."""
         return False
 
+    def settled(self, answers: Mapping[str, Any]) -> bool:
+        """Holds, and no further answer can undo that: it holds and holds no exemption that
+        an unanswered question could still grant (answers otherwise only add)."""
+        return (self.evaluate(answers) is Truth.HELD
+                and not any(c.open_exemption(answers) for c in self._walk()))
+
+    def _walk(self) -> Iterable["Condition"]:
+        yield self
+        for child in self.children():
+            yield from child._walk()
+
 
 class AnswerCondition(Condition):
     """A condition on case answers alone (can be tested inside one experta field test).
@@ -140,6 +151,10 @@ class AnswerCondition(Condition):
 
     def raising_witness(self, answers: Mapping[str, Any], name: str,
                         values: "CandidateValues") -> tuple[dict, Any] | None:
+        raise NotImplementedError
+
+    def defeating_witness(self, answers: Mapping[str, Any], values: "CandidateValues") -> dict | None:
+        """Answers to unanswered questions under which this condition fails, or None."""
         raise NotImplementedError
 
 
@@ -200,6 +215,14 @@ class _Leaf(AnswerCondition):
             return None
         found = self.witness(answers, values)
         return ({}, found[name]) if found else None
+
+    def defeating_witness(self, answers, values):
+        if self.field in answers:
+            return {} if self.evaluate(answers) is Truth.FAILED else None
+        for value in values(self.field):
+            if self.evaluate({self.field: value}) is Truth.FAILED:
+                return {self.field: value}
+        return None
 
 
 _COMPARISONS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
@@ -304,13 +327,33 @@ class AnyOf(AnswerCondition):
         return None
 
     def raising_witness(self, answers, name, values):
-        if any(o.evaluate(answers) is Truth.HELD for o in self.options):
+        if any(o.settled(answers) for o in self.options):
             return None  # it holds already, whatever the question's answer
+        # an option that holds only while an exemption is not granted does not settle it:
+        # the witness then also answers the other options so that they fail (granting
+        # their exemptions), and this question's option is what makes it hold
         for option in self.options:
             found = option.raising_witness(answers, name, values)
-            if found is not None:
-                return found
+            if found is None:
+                continue
+            completion: dict | None = found[0]
+            for other in self.options:
+                if other is option or completion is None:
+                    continue
+                if other.evaluate({**answers, **completion}) is not Truth.FAILED and name not in other.fields():
+                    completion = _merge(completion, other.defeating_witness({**answers, **completion}, values))
+            if completion is not None:
+                return completion, found[1]
+            return found  # unchecked: the caller checks it and searches further if it fails
         return None
+
+    def defeating_witness(self, answers, values):
+        merged: dict | None = {}
+        for option in self.options:
+            if merged is None:
+                return None
+            merged = _merge(merged, option.defeating_witness({**answers, **merged}, values))
+        return merged
 
 
 @dataclass(frozen=True)
@@ -358,18 +401,36 @@ class AtLeastOf(AnswerCondition):
         return self._complete(answers, values, {}, max(0, self.n - held))
 
     def raising_witness(self, answers, name, values):
-        held = sum(o.evaluate(answers) is Truth.HELD for o in self.options)
-        if held >= self.n:
-            return None
+        if sum(o.settled(answers) for o in self.options) >= self.n:
+            return None  # it holds already, whatever the question's answer
         readers = [o for o in self.options if name in o.fields()]
         for option in readers:
             found = option.raising_witness(answers, name, values)
             if found is None:
                 continue
-            rest = self._complete(answers, values, found[0], self.n - held - 1, skip=readers)
+            # the option the answer is to make hold is not counted as held already (it may
+            # hold only while an exemption is not granted)
+            held = sum(o.evaluate(answers) is Truth.HELD for o in self.options if o is not option)
+            rest = self._complete(answers, values, found[0], max(0, self.n - held - 1), skip=readers)
             if rest is not None:
                 return rest, found[1]
         return None
+
+    def defeating_witness(self, answers, values):
+        """Fail enough options that fewer than ``n`` can still hold."""
+        merged: dict | None = {}
+        for option in self.options:
+            current = {**answers, **(merged or {})}
+            possible = sum(o.evaluate(current) is not Truth.FAILED for o in self.options)
+            if possible < self.n:
+                return merged
+            if option.evaluate(current) is Truth.FAILED:
+                continue
+            extended = _merge(merged, option.defeating_witness(current, values))
+            if extended is not None:  # an option that cannot be failed may be left holding
+                merged = extended
+        current = {**answers, **(merged or {})}
+        return merged if sum(o.evaluate(current) is not Truth.FAILED for o in self.options) < self.n else None
 
 
 @dataclass(frozen=True)
@@ -413,6 +474,9 @@ class Unless(AnswerCondition):
 
     def raising_witness(self, answers, name, values):
         return None  # an answer can only grant the exemption, never make this hold
+
+    def defeating_witness(self, answers, values):
+        return self.inner.witness(answers, values)  # the answers that grant the exemption
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,14 @@ def _representatives(spec: FieldSpec, constants: set) -> list[Any]:
 
 
 def _premise_closure(vocabulary: Vocabulary, names: Iterable[str]) -> tuple[str, ...]:
-    """``names`` and the fields their premises read, transitively, sorted."""
+    """``names``, the fields their premises read, and the follow-up questions that presume
+    them (an answered follow-up rules out answers that would deny its premise),
+    transitively, sorted."""
+    dependents: dict[str, list[str]] = {}
+    for spec in vocabulary:
+        if spec.premise is not None:
+            for read in spec.premise.condition.fields():
+                dependents.setdefault(read, []).append(spec.name)
     scope: set[str] = set()
     pending = [name for name in names if name in vocabulary]
     while pending:
@@ -106,6 +113,7 @@ def _premise_closure(vocabulary: Vocabulary, names: Iterable[str]) -> tuple[str,
         premise = vocabulary[name].premise
         if premise is not None:
             pending.extend(premise.condition.fields())
+        pending.extend(dependents.get(name, ()))
     return tuple(sorted(scope))
 
 
@@ -198,12 +206,17 @@ class InterviewPlan:
         vocabulary = self.kb.vocabulary
         if name in answers or vocabulary.premise_denied(name, answers):
             return None
+        premise = vocabulary[name].premise
+        premise_fields = premise.condition.fields() if premise is not None else set()
         conditions = tuple(cast(AnswerCondition, c) for c in rule.when if c.on_answers)
 
         def candidates(field_name: str) -> list[Any]:
-            return vocabulary.still_possible(
-                field_name, (v for v in self.representatives[field_name] if v is not _NOT_KNOWN),
-                answers)
+            # only answers the case can still give: none contradicting an answer given, and
+            # none denying the premise of the question asked about
+            return [v for v in self.representatives[field_name] if v is not _NOT_KNOWN
+                    and vocabulary.consistent({**answers, field_name: v})
+                    and not (field_name in premise_fields and premise is not None
+                             and premise.denied({**answers, field_name: v}))]
 
         found = AllOf(len(conditions), conditions).raising_witness(answers, name, candidates)
         if found is None:
@@ -215,14 +228,33 @@ class InterviewPlan:
                 and not _answer_part_holds(rule, base)):
             return found
         open_fields = {f for f in self.readers if f not in answers and f != name}
-        return ({}, None) if self._matters_to(rule, name, answers, open_fields, raising_only=True) else None
+        return self._search(rule, name, answers, open_fields, raising_only=True)
+
+    def _combinations(self, name: str, later: Iterable[str]) -> int:
+        combinations = len(self.representatives[name])
+        for field_name in later:
+            combinations *= len(self.representatives[field_name])
+        return combinations
+
+    def search_is_too_large(self, rule: RuleSpec, name: str, answers: Mapping[str, Any]) -> bool:
+        """Whether the exhaustive search for ``name`` on ``rule`` is beyond its bound (the
+        question is then taken to matter, without a witness)."""
+        still_open = {f for f in self.readers if f not in answers and f != name}
+        return self._combinations(name, rule.answer_fields() & still_open) > MAX_COMBINATIONS
 
     def _matters_to(self, rule: RuleSpec, name: str, answers: Mapping[str, Any],
-                    still_open: set[str], raising_only: bool = False) -> bool:
+                    still_open: set[str]) -> bool:
         """Whether some answer to ``name`` decides the rule's answer conditions for some way
-        of answering the questions in ``still_open``; with ``raising_only``, whether some
-        answer makes them hold where leaving ``name`` unknown does not (an answer that
-        could only withdraw a conclusion, such as an exemption, does not count)."""
+        of answering the questions in ``still_open``."""
+        return self._search(rule, name, answers, still_open) is not None
+
+    def _search(self, rule: RuleSpec, name: str, answers: Mapping[str, Any],
+                still_open: set[str], raising_only: bool = False) -> tuple[dict, Any] | None:
+        """Answers to the questions in ``still_open`` and an answer to ``name`` under which
+        that answer decides the rule's answer conditions, or None when there are none; with
+        ``raising_only``, an answer that makes them hold where leaving ``name`` unknown does
+        not (an answer that could only withdraw a conclusion, such as an exemption, does not
+        count).  Too many combinations to search: ``({}, None)``, taken to matter."""
         read = rule.answer_fields()
         settled = read - still_open - {name}
         fixed = {k: answers[k] for k in settled if k in answers}
@@ -230,14 +262,11 @@ class InterviewPlan:
         for condition in rule.when:
             fields = condition.fields()
             if fields and fields <= settled and condition.evaluate(fixed, None) is not Truth.HELD:
-                return False
+                return None
         later = sorted(read & still_open)
         choices = [self.representatives[k] for k in later]
-        combinations = len(self.representatives[name])
-        for options in choices:
-            combinations *= len(options)
-        if combinations > MAX_COMBINATIONS:
-            return True
+        if self._combinations(name, later) > MAX_COMBINATIONS:
+            return {}, None
         vocabulary = self.kb.vocabulary
         known = {k: answers[k] for k in self._scope[rule.id] if k in answers}
         for combination in itertools.product(*choices):
@@ -247,7 +276,7 @@ class InterviewPlan:
             if not vocabulary.consistent({**known, **case}):
                 continue
             held_unknown = _answer_part_holds(rule, case)
-            outcomes = {held_unknown}
+            completion = {k: v for k, v in zip(later, combination) if v is not _NOT_KNOWN}
             for value in self.representatives[name]:
                 if value is _NOT_KNOWN:
                     continue
@@ -255,12 +284,9 @@ class InterviewPlan:
                 if not vocabulary.consistent({**known, **trial}):
                     continue  # no case could give these answers together
                 held = _answer_part_holds(rule, trial)
-                if raising_only and held and not held_unknown:
-                    return True
-                outcomes.add(held)
-                if len(outcomes) == 2 and not raising_only:
-                    return True
-        return False
+                if held != held_unknown and (held or not raising_only):
+                    return completion, value
+        return None
 
 
 def open_question_finder(kb: KnowledgeBase, answers: Mapping[str, Any], fired: Iterable[str] = ()):

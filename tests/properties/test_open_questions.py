@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests import bundled
 from engine.conditions import among
@@ -48,7 +48,10 @@ def test_every_warned_question_has_a_witness_the_engine_confirms(raw):
                 assert rule_id in pressing
                 asked = _witnessed_question(KB.rule(rule_id), name, answers, result)
                 completion, value = PLAN.raising_witness(KB.rule(rule_id), asked, answers)
-                assert value is not None, f"{rule_id}/{name}: warned without a witness"
+                if value is None:
+                    # the documented safe side: a search too large to finish warns anyway
+                    assert completion == {} and PLAN.search_is_too_large(KB.rule(rule_id), asked, answers)
+                    continue
                 base = {**answers, **completion}
                 assert rule_id not in bundled.screen(base)["fired_rules"]
                 assert rule_id in bundled.screen({**base, asked: value})["fired_rules"]
@@ -86,7 +89,9 @@ def _random_answer(spec, rng: random.Random):
     return rng.choice(values)
 
 
-@settings(max_examples=80)
+# whole cases plus random completions are large by design; hypothesis's size health check
+# otherwise fails the run at random
+@settings(max_examples=80, suppress_health_check=[HealthCheck.data_too_large])
 @given(screened_cases(), st.randoms(use_true_random=False))
 def test_a_question_not_warned_about_never_raises_a_more_pressing_flag(raw, rng):
     result = bundled.screen(raw)
