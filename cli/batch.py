@@ -17,7 +17,7 @@ from cli.main import lbp, library_errors, output_format, service
 from engine import bench as bench_engine
 from engine.batch import default_jobs
 from engine.formats import BATCH_INPUT_FORMATS
-from engine.service import json_text, write_json
+from engine.service import check_writable, json_text, write_json
 
 EXIT_ROWS_WITH_ERRORS = 3  # the output is complete, but some rows are error rows
 
@@ -45,8 +45,29 @@ def _progress(total: int):
         yield bar.update
 
 
+def _refuse_clashing_paths(input_path, output, summary_path, coverage_path) -> None:
+    """Two roles naming one file would lose one of them: a usage error, before any work."""
+    named = [("INPUT", input_path), ("--output", output), ("--summary", summary_path),
+             ("--coverage", coverage_path)]
+    seen: dict[pathlib.Path, str] = {}
+    for role, path in named:
+        if path is None:
+            continue
+        key = path.resolve()
+        if key in seen:
+            raise click.UsageError(f"{role} and {seen[key]} name the same file {path.name!r}")
+        seen[key] = role
+
+
+def _workers(jobs: int | None) -> int:
+    available = default_jobs()
+    if jobs is not None and jobs > available:
+        click.echo(f"--jobs {jobs}: capped to the {available} core(s) available", err=True)
+    return min(jobs or available, available)
+
+
 @lbp.command("batch")
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=pathlib.Path))
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=pathlib.Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=pathlib.Path),
               help="Where to write the results; the extension picks the format "
                    "(.csv, .jsonl, .xlsx, .parquet).")
@@ -62,7 +83,9 @@ def _progress(total: int):
 @click.option("--coverage", "coverage_path", type=click.Path(dir_okay=False, path_type=pathlib.Path),
               help="Write how many cases fired each rule, and which rules never fired, to this JSON file.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes [default: every available core]; the output is the same for any number.")
+              help="Worker processes [default: every available core; more than the cores available "
+                   "is capped to them, since extra workers only cost memory]; the output is the same "
+                   "for any number.")
 def batch(input_path, output, input_format, drop_identifiers, summary_path, coverage_path, jobs):
     """Screen every row of INPUT (CSV, TSV, JSON list, JSON Lines, Excel or Parquet; one
     case per row, a case_id column required) and write one result row per input row.
@@ -73,17 +96,19 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
     Exit status: 0 all rows ok, 3 some rows had errors, 1 the input could not be used,
     2 a usage error.
     """
+    _refuse_clashing_paths(input_path, output, summary_path, coverage_path)
     screening = service()
     with library_errors():
+        # every place a file will be written is checked before any work
+        for path in (output, summary_path, coverage_path):
+            if path is not None:
+                check_writable(path)
         checked = screening.open_batch(input_path, input_format, drop_identifiers)
-        for path in (summary_path, coverage_path):
-            if path is not None and path.resolve() in (output.resolve(), input_path.resolve()):
-                raise click.UsageError(f"{path.name} is already the input or the output")
         if checked.dropped:
             click.echo(f"left out {len(checked.dropped)} identifier column(s): "
                        + ", ".join(checked.dropped), err=True)
         with _terminate_as_interrupt(), _progress(checked.rows) as advance:
-            outcome = screening.run_batch(checked, output, jobs or default_jobs(), progress=advance)
+            outcome = screening.run_batch(checked, output, _workers(jobs), progress=advance)
         summary = outcome.summary
         if summary_path is not None:
             write_json(summary_path, summary.as_dict())

@@ -12,7 +12,7 @@ from cli.main import (
 from engine.explain_render import explanation_markdown, explanation_text
 from engine.formats import by_suffix
 from engine.report_html import explanation_html
-from engine.service import InputError, json_text, write_text
+from engine.service import InputError, identifier_in_value, json_text, write_text
 
 SHOWN_CHOICES = 12  # case ids listed in the "pick one with --case" message
 
@@ -41,8 +41,10 @@ def _format_for(ctx: click.Context, fmt: str, output: str) -> str:
 
 
 def _case_id(item: inputs.LoadedCase) -> str | None:
+    """The case id as given, unless it looks like a direct identifier (never echoed)."""
     if isinstance(item.case, dict) and item.case.get("case_id") is not None:
-        return str(item.case["case_id"]).strip()
+        text = str(item.case["case_id"]).strip()
+        return None if identifier_in_value(text) else text
     return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import signal
 from importlib import metadata
 
 import click
@@ -89,6 +90,10 @@ def fact_option():
 def lbp():
     # experta calls logging.basicConfig() on import; keep its log lines away from users.
     logging.basicConfig(level=logging.WARNING, force=True, handlers=[logging.NullHandler()])
+    # Over a file-size limit the system's default is to kill the process; ignored, the
+    # write fails with EFBIG instead and is reported as an error naming the file.
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 @lbp.command()

@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import engine
 from engine.formats import BATCH_OUTPUT_FORMATS, format_of
 from engine.errors import InputError
+from engine.files import check_writable
 from engine.result import build_result
 from engine.rulebook import KnowledgeBase
 from engine.runner import screener_for
@@ -43,7 +44,6 @@ def screen_rows(kb: KnowledgeBase, rows: Rows) -> list[dict]:
     records: list[dict[str, Any]] = []
     for number, raw in rows:
         label = f"row {number}"
-        raw = {k: _cell(v) for k, v in raw.items()}
         try:
             case = screener.validate(raw, label)
             if case.case_id is None:
@@ -60,13 +60,6 @@ def screen_rows(kb: KnowledgeBase, rows: Rows) -> list[dict]:
             records.append({"row": number, "case_id": result["case_id"], "status": "ok",
                             "result": result, "errors": []})
     return records
-
-
-def _cell(value: Any) -> Any:
-    """A reader's missing value (None, NaN) is a blank cell: not known."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return value
 
 
 def _missing_id(id_field: str, raw: Mapping[str, Any]) -> Problem:
@@ -223,6 +216,7 @@ def run_batch(kb: KnowledgeBase, batch: BatchInput, output: str | os.PathLike, j
     out_fmt = output_format(output)
     if batch.path is not None and output.resolve() == batch.path.resolve():
         raise BatchInputError(f"{output.name}: the output would overwrite the input")
+    check_writable(output)
     if out_fmt == "xlsx" and batch.rows + 1 > EXCEL_MAX_ROWS:
         raise BatchInputError(f"{batch.rows} rows do not fit in one Excel sheet; "
                               "write .csv, .jsonl or .parquet")

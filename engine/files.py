@@ -24,6 +24,20 @@ def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
+def check_writable(path: str | os.PathLike) -> pathlib.Path:
+    """Refuse, before any work, a place a file cannot be written: a missing folder, a
+    folder, or a folder the user may not write to (or a read-only file system)."""
+    path = pathlib.Path(path)
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {path}: its folder does not exist")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {path}: no permission to write in its folder "
+                          "(or the file system is read-only)")
+    return path
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, *, replace: bool = True) -> Iterator[pathlib.Path]:
     """A temporary path beside ``path`` to write to; on success it becomes ``path``.

@@ -17,6 +17,7 @@ module of the engine that uses pandas, pyarrow and openpyxl.
 """
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import dataclasses
@@ -25,6 +26,7 @@ import io
 import json
 import os
 import pathlib
+import re
 from typing import IO, Any, Iterable, Iterator, Mapping
 
 from engine.errors import InputError
@@ -121,13 +123,16 @@ class BatchInput:
     def _record_chunks(self, size: int) -> Iterator[list[dict]]:
         keep = set(self.columns)
         if self.fmt in ("csv", "tsv"):
-            import pandas as pd
-            with self.source.binary() as handle:
-                reader = pd.read_csv(handle, sep=self.delimiter, dtype=str, keep_default_na=False,
-                                     na_filter=False, encoding="utf-8-sig", usecols=self.columns,
-                                     chunksize=size, engine="c")
-                for frame in reader:
-                    yield frame[self.columns].to_dict("records")
+            with _csv_records(self.source, self.fmt) as (header, _delimiter, records):
+                places = [(name, header.index(name)) for name in self.columns]
+                chunk: list[dict] = []
+                for record in records:
+                    chunk.append({name: record[i] for name, i in places})
+                    if len(chunk) == size:
+                        yield chunk
+                        chunk = []
+                if chunk:
+                    yield chunk
         elif self.fmt == "parquet":
             import pyarrow.parquet as pq
             with self.source.binary() as handle:
@@ -157,12 +162,16 @@ def open_batch(source: str | os.PathLike | IO[bytes], vocabulary: Vocabulary,
     path = checked.path
     if path is not None and not path.exists():
         raise BatchInputError(f"{checked.name}: no such file")
+    if path is not None and path.is_dir():
+        raise BatchInputError(f"{checked.name}: is a folder; give one batch file")
     if path is not None and not path.is_file():
         raise BatchInputError(f"{checked.name}: not a file")
     try:
         fmt = format_of(checked.name, input_format, BATCH_INPUT_FORMATS, "input")
     except InputError as error:
         raise BatchInputError(str(error)) from None
+    if fmt in ("csv", "tsv", "json", "jsonl"):
+        _refuse_utf16(checked)
     try:
         delimiter, loaded = ",", None
         if fmt in ("csv", "tsv"):
@@ -173,8 +182,7 @@ def open_batch(source: str | os.PathLike | IO[bytes], vocabulary: Vocabulary,
             header, ids, rows = _check_jsonl(checked, vocabulary.id_field)
         else:
             if fmt == "xlsx":
-                frame = _read_excel(checked)
-                header, loaded = [str(c) for c in frame.columns], frame.to_dict("records")
+                header, loaded = _read_excel(checked)
             else:
                 loaded = _check_json(checked)
                 header = _keys(loaded)
@@ -194,34 +202,77 @@ def open_batch(source: str | os.PathLike | IO[bytes], vocabulary: Vocabulary,
                       delimiter=delimiter, _loaded=loaded)
 
 
-def _check_csv(source: _Source, fmt: str, id_field: str) -> tuple[list[str], list, int, str]:
+def _refuse_utf16(source: _Source) -> None:
+    with source.binary() as handle:
+        start = handle.read(2)
+    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise BatchInputError(f"{source.name}: is UTF-16 text; save the file as UTF-8")
+
+
+def _blank(record: list[str]) -> bool:
+    """A line with nothing but spaces is not a row (as an empty line is not)."""
+    return len(record) <= 1 and not "".join(record).strip()
+
+
+@contextlib.contextmanager
+def _csv_records(source: _Source, fmt: str) -> Iterator[tuple[list[str], str, Iterator[list[str]]]]:
+    """The header, the delimiter and the rows of a CSV or TSV file: the one reader the
+    check and the screening both use, so they always count the same rows."""
     with source.text() as handle:
         first = handle.readline()
+        if "\x00" in first:
+            raise BatchInputError(f"{source.name}: looks like UTF-16 text (it holds zero bytes); "
+                                  "save the file as UTF-8")
         if not first.strip():
             raise BatchInputError(f"{source.name}: empty file (no header line)")
         delimiter = "\t" if fmt == "tsv" else max(CSV_DELIMITERS, key=first.count)
         handle.seek(0)  # the utf-8-sig decoder drops a BOM again after the seek
         reader = csv.reader(handle, delimiter=delimiter)
         header = next(reader)
+
+        def records() -> Iterator[list[str]]:
+            for record in reader:
+                if _blank(record):
+                    continue
+                if len(record) != len(header):
+                    raise BatchInputError(
+                        f"{source.name}: line {reader.line_num} has {len(record)} fields but the "
+                        f"header has {len(header)} (delimiter {delimiter!r}); every row must have "
+                        "one cell per column")
+                yield record
+
+        yield header, delimiter, records()
+
+
+def _check_csv(source: _Source, fmt: str, id_field: str) -> tuple[list[str], list, int, str]:
+    with _csv_records(source, fmt) as (header, delimiter, records):
         id_index = header.index(id_field) if id_field in header else None
         ids, rows = [], 0
-        for record in reader:
-            if not record:  # a blank line is not a row (pandas skips it too)
-                continue
+        for record in records:
             rows += 1
-            if len(record) != len(header):
-                raise BatchInputError(
-                    f"{source.name}: line {reader.line_num} has {len(record)} fields but the header "
-                    f"has {len(header)} (delimiter {delimiter!r}); every row must have one cell per column")
             if id_index is not None:
                 ids.append(record[id_index])
     return header, ids, rows, delimiter
 
 
-def _read_excel(source: _Source):
+def _read_excel(source: _Source) -> tuple[list[str], list[dict]]:
+    """The first sheet's header as written (pandas would rename a repeated "fever" to
+    "fever.1") and its rows, every cell as text."""
     import pandas as pd
+    from openpyxl import load_workbook
     with source.binary() as handle:
-        return pd.read_excel(handle, sheet_name=0, dtype=str, keep_default_na=False, na_filter=False)
+        workbook = load_workbook(handle, read_only=True)
+        try:
+            first = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        finally:
+            workbook.close()
+    written = ["" if cell is None else str(cell) for cell in first]
+    with source.binary() as handle:
+        frame = pd.read_excel(handle, sheet_name=0, dtype=str, keep_default_na=False, na_filter=False)
+    header = [str(c) for c in frame.columns]
+    if len(set(written)) < len(written):
+        header = written  # the column check names the repeated header
+    return header, frame.to_dict("records")
 
 
 def _check_parquet(source: _Source, id_field: str) -> tuple[list[str], list, int]:
@@ -394,12 +445,22 @@ def write_records(path: str | os.PathLike, fmt: str, layout: TableLayout, kb_ver
                 temporary, layout.names(), (rows(chunk) for chunk in chunks))
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection): such
+# a text cell is written with a leading apostrophe, which spreadsheets show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _not_a_formula(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def _write_csv(path: pathlib.Path, columns: tuple[str, ...], chunks: Iterable[list[dict]]) -> None:
     import pandas as pd
     with open(path, "w", encoding="utf-8", newline="") as handle:
         header = True
         for chunk in chunks:
-            pd.DataFrame(chunk, columns=list(columns)).to_csv(handle, header=header, index=False)
+            guarded = [{k: _not_a_formula(v) for k, v in row.items()} for row in chunk]
+            pd.DataFrame(guarded, columns=list(columns)).to_csv(handle, header=header, index=False)
             header = False
         if header:  # no rows at all: still a valid file with its header
             pd.DataFrame(columns=list(columns)).to_csv(handle, index=False)
@@ -427,6 +488,28 @@ def _write_xlsx(path: pathlib.Path, columns: tuple[str, ...], chunks: Iterable[l
                 cells.append(cell)
             sheet.append(cells)
     workbook.save(path)
+    _fix_times(path)
+
+
+# Decided openly: an Excel file carries no time of its own (fixed document times, zip
+# members dated zip's earliest date), so the same rows give the same bytes; the file
+# system's modification time still says when it was written.
+XLSX_DOCUMENT_TIME = b"2000-01-01T00:00:00Z"
+_DOCUMENT_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)")
+
+
+def _fix_times(path: pathlib.Path) -> None:
+    import zipfile
+    with zipfile.ZipFile(path) as original:
+        members = [(info, original.read(info)) for info in original.infolist()]
+    with zipfile.ZipFile(path, "w") as fixed:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = _DOCUMENT_TIMES.sub(rb"\g<1>" + XLSX_DOCUMENT_TIME + rb"\g<2>", data)
+            dated = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            dated.compress_type = info.compress_type
+            dated.external_attr = info.external_attr
+            fixed.writestr(dated, data)
 
 
 def _write_parquet(path: pathlib.Path, columns: tuple[str, ...], chunks: Iterable[list[dict]]) -> None:

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from engine.conditions import AnswerCondition, Truth
 from engine.errors import InputError, ScreeningError
+from engine.privacy import identifier_reason, normalised
 
 # Spellings that mean "not known" for every field (compared after strip + lower-case);
 # "null" is the contract's word for it, as text in a spreadsheet cell.
@@ -40,11 +41,14 @@ def _shown(value: Any, identifier_patterns: tuple[re.Pattern, ...]) -> Any:
     """A bad value as it may be echoed in an error: withheld when it looks like a direct
     identifier, cut to a marked prefix when long."""
     if not isinstance(value, str):
+        if isinstance(value, float) and not math.isfinite(value):
+            return repr(value)  # "nan", "inf": standard JSON has no such numbers
         if isinstance(value, (int, float)) and not isinstance(value, bool) and len(repr(value)) > ECHO_LIMIT:
             return f"(a number of {len(repr(value))} characters)"
         return value
     # only what could be shown is searched, so a huge cell costs no more than a short one
-    if any(pattern.search(value[:2 * ECHO_LIMIT]) for pattern in identifier_patterns):
+    probe = normalised(value[:2 * ECHO_LIMIT])
+    if any(pattern.search(probe) for pattern in identifier_patterns):
         return WITHHELD
     if len(value) > ECHO_LIMIT:
         return f"{value[:ECHO_LIMIT]}... ({len(value):,} characters)"
@@ -296,8 +300,9 @@ class Text:
         text = str(value).strip()
         if len(text) > self.max_length:
             raise Invalid(self.expected())
+        probe = normalised(text)
         for pattern, reason in self.forbidden:
-            if pattern.search(text):
+            if pattern.search(probe):
                 raise Invalid(f"{self.expected()} that {reason}")
         return text
 
@@ -406,8 +411,9 @@ class Vocabulary:
         parsed: dict[str, Any] = {}
         for key in raw:
             if not isinstance(key, str) or key not in self.fields:
-                problems.append(Problem(_shown(str(key), self._identifier_patterns),
-                                        _shown(raw[key], self._identifier_patterns),
+                # a field named like an identifier (email, patient_name) keeps its value to itself
+                value = WITHHELD if identifier_reason(str(key)) else _shown(raw[key], self._identifier_patterns)
+                problems.append(Problem(_shown(str(key), self._identifier_patterns), value,
                                         "a field of the vocabulary (see `lbp vocabulary`)",
                                         self.suggest_field(str(key))))
                 continue

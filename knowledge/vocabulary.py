@@ -5,9 +5,9 @@ interviewer asks, a line of help, and its group.  Groups are listed in the order
 clinician screens: warning signs first, then the pain pattern, then history and lifestyle.
 Questions and help are this project's own wording.
 """
-import re
 
 from engine.conditions import answer, any_of, one_of
+from engine.privacy import IDENTIFIER_VALUES
 from engine.vocabulary import Choice, FieldSpec, Number, Premise, Text, Vocabulary
 
 GROUPS = {
@@ -93,11 +93,6 @@ LONGEST_EPISODE_WEEKS = 5200  # a hundred years: longer cannot be one person's e
 MINUTES_IN_DAY = 1440       # morning stiffness cannot outlast the day
 CASE_ID_MAX_LENGTH = 64     # room for any registry key, too short for free-text notes
 
-# A case id must be anonymised: no e-mail address, no phone-number-like run of digits.
-# Phone-like: seven digits in a row (a local number), or nine or more digits joined by
-# single phone separators (space . - ( ) +); ids such as "clinic-2024-0001" stay valid.
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-PHONE_LIKE = re.compile(r"\d{7,}|\+?\d(?:[\s().+-]?\d){8,}")
 
 
 def _yes_no(name, meaning, question, help, group, premise=None):
@@ -110,8 +105,8 @@ def _effect(name, meaning, question, help):
 
 FIELDS = (
     FieldSpec("case_id",
-              Text(CASE_ID_MAX_LENGTH, ((EMAIL, "contains no e-mail address"),
-                                        (PHONE_LIKE, "contains no phone-number-like run of digits"))),
+              # anonymised: no e-mail address, no phone-number-like digits (engine/privacy.py)
+              Text(CASE_ID_MAX_LENGTH, IDENTIFIER_VALUES),
               "anonymised identifier of the case",
               "What anonymised label should this case have?",
               "Any short code. Never a name, e-mail, phone or health-service number.",

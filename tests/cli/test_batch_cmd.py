@@ -84,7 +84,7 @@ def test_summary_cannot_overwrite_the_output(tmp_path):
     (tmp_path / "in.csv").write_text(GOOD)
     result = run("batch", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"),
                  "--summary", str(tmp_path / "out.csv"))
-    assert result.exit_code == 2 and "already the input or the output" in result.stderr
+    assert result.exit_code == 2 and "--summary and --output name the same file" in result.stderr
 
 
 def test_bench_reports_speed_and_memory_for_the_pipeline_and_the_baseline():
