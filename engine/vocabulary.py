@@ -40,6 +40,8 @@ ECHO_LIMIT = 40  # characters of a bad value shown back: enough to recognise it,
 def _shown(value: Any, identifier_patterns: tuple[re.Pattern, ...]) -> Any:
     """A bad value as it may be echoed in an error: withheld when it looks like a direct
     identifier, cut to a marked prefix when long."""
+    if isinstance(value, (list, dict)):  # described, never echoed: it may hold anything
+        return f"(a JSON {'list' if isinstance(value, list) else 'object'} of {len(value)} item(s))"
     if not isinstance(value, str):
         if isinstance(value, float) and not math.isfinite(value):
             return repr(value)  # "nan", "inf": standard JSON has no such numbers

@@ -121,6 +121,26 @@ def raw_values() -> st.SearchStrategy:
                                       "one_leg", "sudden", "40", "12.5", "1", "0"]))
 
 
+def json_values() -> st.SearchStrategy:
+    """Any JSON value a hostile file could hold: nested lists and objects, integers far
+    beyond a float, NaN-like and Unicode text, long text, and the field values above."""
+    scalars = st.one_of(raw_values(), st.integers(min_value=-10**400, max_value=10**400),
+                        st.sampled_from(["NaN", "nan", "Infinity", "-inf", "1e400", "\u202e", "＠",
+                                         "null", "None", "n/a", "x" * 5000]),
+                        st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+    return st.recursive(scalars, lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+        max_leaves=8)
+
+
+@st.composite
+def hostile_cases(draw):
+    """Any JSON object of known or unknown field names to any JSON values."""
+    names = draw(st.lists(st.one_of(st.sampled_from(list(_kb().vocabulary.fields)), st.text(max_size=10)),
+                          max_size=10, unique=True))
+    return {name: draw(json_values()) for name in names}
+
+
 @st.composite
 def raw_cases(draw):
     """Any mapping of known or unknown field names to strings, numbers or None."""
