@@ -21,7 +21,7 @@ import click
 
 from cli.main import library_errors, lbp, service
 from engine.interview import NOT_KNOWN_ANSWERS, InterviewSession
-from engine.service import OutputError, ScreeningService, json_text, write_json
+from engine.service import OutputError, ScreeningService, check_writable, json_text, write_json
 from engine.vocabulary import ECHO_LIMIT, Choice, FieldSpec, Invalid, Text
 
 WIDTH = 88
@@ -363,6 +363,8 @@ def _check_save_target(save: str | None, force: bool) -> pathlib.Path | None:
         raise click.UsageError(f"--save {save}: already exists; use --force to replace it")
     if not path.parent.is_dir():
         raise click.UsageError(f"--save {save}: folder {str(path.parent)!r} does not exist")
+    with library_errors():  # a folder the user may not write to, or a read-only file system
+        check_writable(path)
     return path
 
 

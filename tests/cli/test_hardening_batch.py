@@ -156,3 +156,10 @@ def test_regression_excel_output_differed_from_run_to_run(tmp_path, monkeypatch)
     assert (tmp_path / "one.xlsx").read_bytes() == (tmp_path / "two.xlsx").read_bytes()
     with zipfile.ZipFile(tmp_path / "one.xlsx") as book:
         assert b"2000-01-01T00:00:00Z" in book.read("docProps/core.xml")
+
+
+def test_regression_interview_save_in_an_unwritable_place_failed_after_the_questions(tmp_path, monkeypatch):
+    monkeypatch.setattr(files.os, "access", lambda path, mode: False)  # as a read-only mount says
+    result = invoke_lbp(["interview", "--save", str(tmp_path / "case.json")], input="yes\n")
+    assert result.exit_code == 1 and "no permission to write in its folder" in result.stderr
+    assert "Screening interview" not in result.output  # refused before the first question
