@@ -18,6 +18,7 @@ SHOWN_CHOICES = 12  # case ids listed in the "pick one with --case" message
 
 
 EXPLAIN_FORMATS = ("text", "markdown", "json", "html")
+HEADING = "lbp explain"  # what the text and HTML explanations say produced them
 
 
 def _targets(ctx, param, values):
@@ -109,9 +110,9 @@ def explain(files, facts, wanted, why_not, fmt, output):
     elif fmt == "markdown":
         text = explanation_markdown(doc)
     elif fmt == "html":
-        text = explanation_html(doc)
+        text = explanation_html(doc, HEADING)
     else:
-        text = explanation_text(doc) + "\n"
+        text = explanation_text(doc, HEADING) + "\n"
     if output == "-":
         click.echo(text, nl=False)
         return

@@ -36,4 +36,4 @@ def rules(topic, fmt):
     elif fmt == "markdown":
         click.echo(rulebook_markdown(document), nl=False)
     else:
-        click.echo(rulebook_text(document))
+        click.echo(rulebook_text(document, "(--format markdown adds the reading guide and the catalogues.)"))

@@ -473,6 +473,9 @@ class Explanation:
                                   for c in self.what_would_change()],
             "graph": graph_dict(self.graph()),
             "sources": [{"key": s.key, "citation": s.citation, "url": s.url} for s in self.cited_sources()],
+            # later additions come last: within a format version keys are only ever added
+            "knowledge_base_name": self.kb.name,
+            "notices": self.kb.notices(self.result),
         }
 
     def step_dict(self, step: Step) -> dict[str, Any]:

@@ -60,9 +60,10 @@ def change_fields(change: dict[str, Any]) -> list[str]:
 
 # --------------------------------------------------------------------------- text
 
-def explanation_text(doc: dict[str, Any]) -> str:
-    case, result = doc["case"], doc["result"]
-    lines = [f"== lbp explain: {case['label']}" + (f" [{case['case_id']}]" if case["case_id"] else ""),
+def explanation_text(doc: dict[str, Any], heading: str = "explanation") -> str:
+    """``heading`` names what produced it (the command line says "lbp explain")."""
+    case, result, notices = doc["case"], doc["result"], doc["notices"]
+    lines = [f"== {heading}: {case['label']}" + (f" [{case['case_id']}]" if case["case_id"] else ""),
              f"knowledge base {result['knowledge_base']['version']} {result['knowledge_base']['digest']}",
              "", "RESULT"]
     for conclusion in doc["how"]:
@@ -70,9 +71,10 @@ def explanation_text(doc: dict[str, Any]) -> str:
         lines.append(f"  {conclusion['target']}" + (f" ({', '.join(tags)})" if tags else ""))
         if conclusion["note"]:
             lines += _wrap(conclusion["note"], " " * 8)
-    for warning in result["warnings"]:
+    for warning in notices["warnings"]:
         lines += _wrap(warning, "    ", "  Warning: ")
-    lines += ["", "PROFESSIONAL ASSESSMENT"] + _wrap(result["professional_assessment"]["text"], "  ")
+    if notices["advice"]:
+        lines += ["", notices["advice"]["title"].upper()] + _wrap(notices["advice"]["text"], "  ")
     for why in doc["why_not"]:
         lines += ["", f"WHY NOT {why['target']}"] + why_not_text(why)
     lines += ["", "HOW EACH CONCLUSION WAS REACHED"] + how_text(doc)
@@ -209,13 +211,15 @@ def mermaid(graph: dict[str, Any]) -> str:
 def explanation_markdown(doc: dict[str, Any]) -> str:
     case, result = doc["case"], doc["result"]
     case_id = f" ({_code(case['case_id'])})" if case["case_id"] else ""
-    out = [f"# How lbp-screen reasoned: {_md(case['label'])}{case_id}", "",
+    out = [f"# How {_md(doc['knowledge_base_name'])} reasoned: {_md(case['label'])}{case_id}", "",
            f"Knowledge base {result['knowledge_base']['version']}, {_code(result['knowledge_base']['digest'])}.",
            "", "## Result", "", "| conclusion | details |", "| --- | --- |"]
     out += [f"| {_code(c['target'])} | {' '.join([f'**{_md(t)}**' for t in c['tags']] + [_md(c['note'])]).strip()} |"
             for c in doc["how"]]
-    out += ["", "> **Professional assessment.** " + _md(result["professional_assessment"]["text"])]
-    for warning in result["warnings"]:
+    notices = doc["notices"]
+    if notices["advice"]:
+        out += ["", f"> **{_md(notices['advice']['title'])}.** " + _md(notices["advice"]["text"])]
+    for warning in notices["warnings"]:
         out += ["", "> **Warning.** " + _md(warning)]
     out += ["", "## The case's answers", ""]
     out += [f"- {_code(f'{k} = {v}')}" for k, v in case["answers"].items()] or ["- (no answers)"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import engine
 from engine.interview import open_question_finder
-from engine.outputs import OutputShapeError
+from engine.outputs import ENGINE_RESULT_KEYS, OutputShapeError
 from engine.rulebook import KnowledgeBase
 from engine.runner import Run
 
@@ -19,6 +19,9 @@ from engine.runner import Run
 def build_result(kb: KnowledgeBase, run: Run) -> dict[str, Any]:
     open_questions = open_question_finder(kb, run.case.answers, run.fired_rules)
     sections = kb.build_result(run.case, run.facts, run.fired_rules, open_questions)
+    forged = [key for key in ENGINE_RESULT_KEYS if key in sections]
+    if forged:  # provenance and the trace are the engine's to give
+        raise OutputShapeError(f"the knowledge base's result sections name engine keys {forged}")
     result = {
         "case_id": run.case.case_id,
         "knowledge_base": kb.provenance,

@@ -146,6 +146,11 @@ class KnowledgeBase:
     reference: "Reference | None" = None
     # A result in words for people: (result, rule id -> title) -> text.
     result_text: Callable[[Mapping[str, Any], Callable[[str], str]], str] | None = None
+    # What an explanation shows beside the conclusions: result -> {"advice": {"title",
+    # "text"} or None, "warnings": [sentences]} (the advice every result carries, and the
+    # result's warnings).
+    notices: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda result: {"advice": None,
+                                                                             "warnings": []}
     # What a face says about the knowledge base: a paragraph for its help, a one-line
     # notice shown before an interview, and one answer as an example (FIELD=VALUE).
     description: str = ""

@@ -32,11 +32,12 @@ def _field(label: str, text: str) -> str:
                          subsequent_indent=" " * (LABEL_WIDTH + 2))
 
 
-def rulebook_text(doc: dict[str, Any]) -> str:
+def rulebook_text(doc: dict[str, Any], fuller: str = "") -> str:
+    """``fuller`` tells where the reading guide and catalogues are (a face's own words)."""
     lines = [doc["title"], _header(doc),
              "A rule fires when every one of its 'when' lines holds. Conditions hold only on",
-             "explicit answers: an answer that is not known is never the same as 'no'.",
-             "(--format markdown adds the reading guide and the catalogues.)"]
+             "explicit answers: an answer that is not known is never the same as 'no'."]
+    lines += [fuller] if fuller else []
     for topic in doc["topics"]:
         lines += ["", f"== {topic['title']} ({_count(len(topic['rules']))})"]
         for entry in topic["rules"]:

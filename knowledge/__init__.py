@@ -98,6 +98,9 @@ KNOWLEDGE_BASE = KnowledgeBase(
     interview_stop=interview_stop,
     reference=REFERENCE,
     result_text=result_text,
+    notices=lambda result: {"advice": {"title": "Professional assessment",
+                                       "text": result["professional_assessment"]["text"]},
+                            "warnings": list(result["warnings"])},
     import_path="knowledge:KNOWLEDGE_BASE",
     description=("Screen low back pain cases with a transparent rule base. Screening and "
                  "teaching software, not a diagnosis: every result recommends an assessment by "
