@@ -2,7 +2,8 @@
 
 Exit status of ``lbp batch``: 0 every row screened; 3 the output was written but some
 rows had errors (each one is an ``error`` row of the output); 1 the input could not be
-used at all and nothing was written; 2 a usage error.
+used at all, or a worker process was lost, and nothing was written; 2 a usage error;
+128 + N stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP), nothing written.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import contextlib
 import pathlib
 import signal
 import sys
+import threading
+from typing import Iterator
 
 import click
 
@@ -22,16 +25,71 @@ from engine.service import check_writable, json_text, write_json
 EXIT_ROWS_WITH_ERRORS = 3  # the output is complete, but some rows are error rows
 
 
+# Ctrl-C, `kill`/`timeout`/systemd/`docker stop`, and a closed terminal: each stops a batch
+# the same way, with the shell's status for a signal, 128 + its number.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+
+
 @contextlib.contextmanager
-def _terminate_as_interrupt():
-    """Treat SIGTERM like Ctrl-C, so an interrupted run removes its temporary file."""
-    def interrupt(_signum, _frame):
-        raise KeyboardInterrupt
-    previous = signal.signal(signal.SIGTERM, interrupt)
+def _signals_as_interrupt() -> Iterator[list[int]]:
+    """SIGINT, SIGTERM and SIGHUP each stop the run as Ctrl-C does: the first raises
+    KeyboardInterrupt, so the run ends its workers and removes its temporary file; any
+    later one is ignored, so that clean-up is never cut short.  Yields the signals got."""
+    got: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield got  # only the main thread may handle signals
+        return
+
+    def interrupt(signum, _frame):
+        got.append(signum)
+        if len(got) == 1:
+            raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in STOP_SIGNALS}
     try:
-        yield
+        yield got
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _stopping(got: list[int], advance):
+    """The run's progress callback, and the safe point where a stop signal always stops it.
+    The signal handler's KeyboardInterrupt can be lost: raised while C code of a library
+    runs Python code (a ``__hash__``, a ``__del__``) that clears any error, it vanishes.
+    Then the run stops here, after the chunk being written (or, after the last chunk,
+    before the output is saved)."""
+    def progress(rows: int) -> None:
+        if got:
+            raise KeyboardInterrupt
+        if advance is not None:
+            advance(rows)
+    return progress
+
+
+def _file_state(path: pathlib.Path | None):
+    """What tells whether a file was written meanwhile (None: it does not exist)."""
+    try:
+        stat = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _interrupted(signum: int, paths: dict[pathlib.Path, object]) -> str:
+    """The one line an interrupted run prints: which files it wrote, which it did not."""
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = f"signal {signum}"
+    written = [p.name for p, before in paths.items() if _file_state(p) != before]
+    untouched = [f"{p.name} left as it was" if before is not None else f"{p.name} not created"
+                 for p, before in paths.items() if _file_state(p) == before]
+    if not written:
+        return f"interrupted ({name}); nothing written, " + ", ".join(untouched)
+    return (f"interrupted ({name}) after writing " + ", ".join(written)
+            + ("; " + ", ".join(untouched) if untouched else ""))
 
 
 @contextlib.contextmanager
@@ -93,27 +151,42 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
     The file is checked before any work: unreadable files, unknown columns, identifier
     columns and repeated case ids are refused.  Rows with bad answers become error rows
     naming the row, field, value and what was expected.  A summary goes to stderr.
-    Exit status: 0 all rows ok, 3 some rows had errors, 1 the input could not be used,
-    2 a usage error.
+    Exit status: 0 all rows ok, 3 some rows had errors, 1 the input could not be used
+    (or a worker process was lost), 2 a usage error.  Stopped by a signal, the run ends
+    every worker, writes nothing (an earlier output stays as it was) and exits with the
+    shell's 128 + the signal's number: 130 Ctrl-C (SIGINT), 143 SIGTERM, 129 SIGHUP.
     """
     _refuse_clashing_paths(input_path, output, summary_path, coverage_path)
     screening = service()
-    with library_errors():
-        # every place a file will be written is checked before any work
-        for path in (output, summary_path, coverage_path):
-            if path is not None:
-                check_writable(path)
-        checked = screening.open_batch(input_path, input_format, drop_identifiers)
-        if checked.dropped:
-            click.echo(f"left out {len(checked.dropped)} identifier column(s): "
-                       + ", ".join(checked.dropped), err=True)
-        with _terminate_as_interrupt(), _progress(checked.rows) as advance:
-            outcome = screening.run_batch(checked, output, _workers(jobs), progress=advance)
-        summary = outcome.summary
-        if summary_path is not None:
-            write_json(summary_path, summary.as_dict())
-        if coverage_path is not None:
-            write_json(coverage_path, summary.coverage())
+    written = [p for p in (output, summary_path, coverage_path) if p is not None]
+    before = {path: _file_state(path) for path in written}
+    with _signals_as_interrupt() as got:
+        try:
+            with library_errors():
+                # every place a file will be written is checked before any work
+                for path in written:
+                    check_writable(path)
+                checked = screening.open_batch(input_path, input_format, drop_identifiers)
+                if checked.dropped:
+                    click.echo(f"left out {len(checked.dropped)} identifier column(s): "
+                               + ", ".join(checked.dropped), err=True)
+                if got:  # a signal whose KeyboardInterrupt was lost on the way
+                    raise KeyboardInterrupt
+                with _progress(checked.rows) as advance:
+                    outcome = screening.run_batch(checked, output, _workers(jobs),
+                                                  progress=_stopping(got, advance))
+                summary = outcome.summary
+                if summary_path is not None:
+                    write_json(summary_path, summary.as_dict())
+                if coverage_path is not None:
+                    write_json(coverage_path, summary.coverage())
+                if got:  # a signal whose KeyboardInterrupt was lost on the way
+                    raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            signum = got[0] if got else signal.SIGINT
+            with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                click.echo(f"Error: {_interrupted(signum, before)}", err=True)
+            raise click.exceptions.Exit(128 + signum) from None
     click.echo(summary.text(), err=True)
     click.echo(f"wrote {summary.rows} rows to {output}", err=True)
     if not outcome.all_ok:

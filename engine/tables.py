@@ -477,18 +477,34 @@ def _write_xlsx(path: pathlib.Path, columns: tuple[str, ...], chunks: Iterable[l
     from openpyxl.cell import WriteOnlyCell
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("results")
-    sheet.append(list(columns))
-    for chunk in chunks:
-        for row in chunk:
-            cells = []
-            for value in row.values():
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text stays text: a value starting with "=" is no formula
-                cells.append(cell)
-            sheet.append(cells)
+    try:
+        sheet.append(list(columns))
+        for chunk in chunks:
+            for row in chunk:
+                cells = []
+                for value in row.values():
+                    cell = WriteOnlyCell(sheet, value=value)
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # text stays text: a value starting with "=" is no formula
+                    cells.append(cell)
+                sheet.append(cells)
+    except BaseException:  # interrupted, or a chunk failed
+        _abandon(sheet)
+        raise
     workbook.save(path)
     _fix_times(path)
+
+
+def _abandon(sheet) -> None:
+    """Close an unfinished write-only sheet now and remove its temporary file.  Left to
+    the garbage collector, openpyxl's row generator would write to its closed file and
+    Python would print ``Exception ignored in: ... WriteOnlyWorksheet._write_rows``."""
+    with contextlib.suppress(Exception):
+        sheet.close()
+    writer = getattr(sheet, "_writer", None)  # openpyxl's own, holding the temporary file
+    with contextlib.suppress(Exception):
+        if writer is not None:
+            writer.cleanup()
 
 
 # Decided openly: an Excel file carries no time of its own (fixed document times, zip
