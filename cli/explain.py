@@ -3,6 +3,8 @@ which unanswered questions could change it; as text, Markdown, JSON or one HTML 
 from the one explanation document (``Explanation.to_dict``) that the JSON format prints."""
 from __future__ import annotations
 
+import pathlib
+
 import click
 
 from cli import inputs
@@ -12,7 +14,7 @@ from cli.main import (
 from engine.explain_render import explanation_markdown, explanation_text
 from engine.formats import by_suffix
 from engine.report_html import explanation_html
-from engine.service import InputError, identifier_in_value, json_text, write_text
+from engine.service import InputError, json_text, shown, write_text
 
 SHOWN_CHOICES = 12  # case ids listed in the "pick one with --case" message
 
@@ -42,10 +44,11 @@ def _format_for(ctx: click.Context, fmt: str, output: str) -> str:
 
 
 def _case_id(item: inputs.LoadedCase) -> str | None:
-    """The case id as given, unless it looks like a direct identifier (never echoed)."""
+    """The case id as given, unless it could not be shown whole (an identifier's shape, or
+    too long): such a case is named by its label."""
     if isinstance(item.case, dict) and item.case.get("case_id") is not None:
         text = str(item.case["case_id"]).strip()
-        return None if identifier_in_value(text) else text
+        return text if shown(text) == text else None
     return None
 
 
@@ -100,6 +103,9 @@ def explain(files, facts, wanted, why_not, fmt, output):
     one_case_source(files, facts)
     refuse_together(fact=facts, case=wanted)
     fmt = _format_for(click.get_current_context(), fmt, output)
+    if output != "-" and any(f != "-" and pathlib.Path(f).resolve() == pathlib.Path(output).resolve()
+                             for f in files):
+        raise click.UsageError(f"-o {output}: is also an input; the explanation would overwrite the case")
     screening = service()
     with library_errors():
         loaded = inputs.facts_case(facts) if facts else inputs.load_cases(files, screening)

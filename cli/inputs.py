@@ -56,6 +56,8 @@ def load_cases(files: Iterable[str], service: ScreeningService) -> list[LoadedCa
 
 def _read_json(name: str) -> Any:
     try:
+        if name == "-" and sys.stdin is None:
+            raise InputError("-: standard input is closed; give a file or pipe the case in")
         text = sys.stdin.read() if name == "-" else pathlib.Path(name).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None

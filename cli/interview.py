@@ -21,8 +21,8 @@ import click
 
 from cli.main import library_errors, lbp, service
 from engine.interview import NOT_KNOWN_ANSWERS, InterviewSession
-from engine.service import OutputError, ScreeningService, check_writable, json_text, write_json
-from engine.vocabulary import ECHO_LIMIT, Choice, FieldSpec, Invalid, Text
+from engine.service import OutputError, ScreeningService, check_writable, json_text, shown, write_json
+from engine.vocabulary import Choice, FieldSpec, Invalid, Text
 
 WIDTH = 88
 INDENT = "    "
@@ -59,12 +59,17 @@ def _say(text: str, indent: str = "", first: str | None = None) -> None:
 
 
 def _cut(text: str) -> str:
-    """An answer as it may be shown back: a marked prefix when long."""
-    return text if len(text) <= ECHO_LIMIT else f"{text[:ECHO_LIMIT]}... ({len(text):,} characters)"
+    """An answer as it may be shown back: withheld when it looks like an identifier, a
+    marked prefix when long."""
+    return str(shown(text))
 
 
 def _quoted(text: str) -> str:
-    return repr(text) if len(text) <= ECHO_LIMIT else f"{text[:ECHO_LIMIT]!r}... ({len(text):,} characters)"
+    echoed = str(shown(text))  # withheld when it looks like an identifier, cut when long
+    if echoed == text:
+        return repr(text)
+    prefix = echoed.partition("... (")[0]
+    return f"{prefix!r}... ({len(text):,} characters)" if text.startswith(prefix) and prefix else echoed
 
 
 def _no_input() -> bool:

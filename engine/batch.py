@@ -32,6 +32,7 @@ import engine
 from engine.formats import BATCH_OUTPUT_FORMATS, format_of
 from engine.errors import InputError, ScreeningError
 from engine.files import check_writable
+from engine.privacy import shown
 from engine.result import build_result
 from engine.rulebook import KnowledgeBase
 from engine.runner import screener_for
@@ -71,8 +72,9 @@ def screen_rows(kb: KnowledgeBase, rows: Rows) -> list[dict]:
     return records
 
 
-def _missing_id(id_field: str, raw: Mapping[str, Any]) -> Problem:
-    return Problem(id_field, raw.get(id_field) if raw.get(id_field) is not None else "",
+def _missing_id(id_field: str, raw: Any) -> Problem:
+    given = raw.get(id_field) if isinstance(raw, Mapping) else None
+    return Problem(id_field, shown(given) if given is not None else "",
                    "an anonymised case id: every row of a batch file needs one")
 
 

@@ -8,12 +8,14 @@ look like: a full-width at sign is an at sign, full-width digits are digits.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from typing import Any, Iterable
 
 # An e-mail address: something, an at sign, something (no top-level domain needed:
 # "john.smith@x" identifies as well as any).
-EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+")
+EMAIL_LIKE = re.compile(r"[^@\s]+\s*@\s*[^@\s]+")
 # A phone number: seven digits in a row (a local number, or a zero-padded registry key,
 # refused too), or nine or more digits with up to three separators between groups
 # (spaces, dots, slashes, brackets, plus, hyphens and dashes), as numbers are written;
@@ -28,8 +30,65 @@ PROBE_LIMIT = 200  # characters of a value searched: an identifier shows in its 
 
 
 def normalised(text: str) -> str:
-    """The text as its characters look (NFKC), for matching identifier shapes."""
-    return unicodedata.normalize("NFKC", text[:PROBE_LIMIT])
+    """The text as its characters look: NFKC, and without invisible format characters
+    (zero-width spaces, word joiners), for matching identifier shapes."""
+    folded = unicodedata.normalize("NFKC", text[:PROBE_LIMIT])
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
+WITHHELD = "(withheld: it looks like a direct identifier)"
+ECHO_LIMIT = 40  # characters of a bad value shown back: enough to recognise it, never a whole cell
+_LONG_INTEGER_BITS = 4 * ECHO_LIMIT  # beyond this an integer is described, never converted
+
+
+IDENTIFIER_PATTERNS = tuple(pattern for pattern, _reason in IDENTIFIER_VALUES)
+
+
+def shown(value: Any, patterns: Iterable[re.Pattern] = IDENTIFIER_PATTERNS) -> Any:
+    """A value as it may be echoed in any message or error row: withheld when it looks
+    like a direct identifier (text, or a number that reads like a phone number), cut to a
+    marked prefix when long, described when it is not plain JSON text or number."""
+    patterns = tuple(patterns)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (list, dict)):  # described, never echoed: it may hold anything
+        return f"(a JSON {'list' if isinstance(value, list) else 'object'} of {len(value)} item(s))"
+    if isinstance(value, int):
+        if value.bit_length() > _LONG_INTEGER_BITS:
+            return f"(a whole number of more than {ECHO_LIMIT} digits)"
+        return WITHHELD if _looks_like(str(value), patterns) else value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return repr(value)  # "nan", "inf": standard JSON has no such numbers
+        return WITHHELD if _looks_like(repr(value), patterns) else value
+    if not isinstance(value, str):  # a date, bytes, a decimal: may be a birth date or more
+        return f"(a value of type {type(value).__name__}, not shown)"
+    if not valid_unicode(value):
+        return INVALID_TEXT
+    # only what could be shown is searched, so a huge cell costs no more than a short one
+    if _looks_like(value[:2 * ECHO_LIMIT], patterns) or _looks_like(value[-2 * ECHO_LIMIT:], patterns):
+        return WITHHELD
+    if len(value) > ECHO_LIMIT:
+        return f"{value[:ECHO_LIMIT]}... ({len(value):,} characters)"
+    return value
+
+
+INVALID_TEXT = "(text holding an invalid character, not shown)"
+
+
+def valid_unicode(text: str) -> bool:
+    """Whether text can be written as UTF-8 (no unpaired surrogate, as a JSON escape such as
+    \\udcff or an undecodable command-line byte leaves)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _looks_like(text: str, patterns: tuple[re.Pattern, ...]) -> bool:
+    probe = normalised(text)
+    return any(pattern.search(probe) for pattern in patterns)
 
 
 def identifier_in_value(text: str) -> str | None:

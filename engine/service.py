@@ -19,7 +19,7 @@ from engine.errors import InputError, OutputError, ScreeningError
 from engine.explain import Explanation, Target, UnknownTarget
 from engine.files import check_writable, json_text, write_json, write_text
 from engine.interview import InterviewPlan, InterviewSession
-from engine.privacy import identifier_in_value
+from engine.privacy import identifier_in_value, shown
 from engine.result import build_result
 from engine.rulebook import KnowledgeBase
 from engine.rulebook_doc import rulebook_document
@@ -29,7 +29,7 @@ from engine.vocabulary import CaseError, Choice, ValidCase, parse_json
 
 __all__ = ["BatchInputError", "CaseError", "InputError", "OutputError", "ScreeningError",
            "ScreeningService", "Target", "UnknownTarget", "check_writable", "identifier_in_value",
-           "json_text", "parse_json", "write_json", "write_text"]
+           "json_text", "parse_json", "shown", "write_json", "write_text"]
 
 
 class ScreeningService:

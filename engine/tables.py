@@ -33,7 +33,7 @@ from engine.errors import InputError
 from engine.files import atomic_path
 from engine.formats import BATCH_INPUT_FORMATS, format_of
 from engine.outputs import LIST_SEPARATOR, TEXT_SEPARATOR, TableLayout
-from engine.privacy import identifier_reason
+from engine.privacy import identifier_reason, shown
 from engine.vocabulary import DuplicateField, InvalidJSON, Problem, Vocabulary, parse_json
 
 # Delimiters a CSV file may use; the header line decides (it holds only field names).
@@ -227,7 +227,8 @@ def _csv_records(source: _Source, fmt: str) -> Iterator[tuple[list[str], str, It
             raise BatchInputError(f"{source.name}: empty file (no header line)")
         delimiter = "\t" if fmt == "tsv" else max(CSV_DELIMITERS, key=first.count)
         handle.seek(0)  # the utf-8-sig decoder drops a BOM again after the seek
-        reader = csv.reader(handle, delimiter=delimiter)
+        # strict: a quote left open is an error, never rows silently merged into one cell
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
         header = next(reader)
 
         def records() -> Iterator[list[str]]:
@@ -343,12 +344,19 @@ def _json_kind(value: Any) -> str:
             type(None): "null"}.get(type(value), "number")
 
 
+def _header(column: str) -> str:
+    """A column header as a message may show it: a header row can hold a person's data
+    (a file without one), so an identifier-shaped header is withheld like any value."""
+    echoed = shown(str(column))
+    return echoed if echoed != column else repr(column)
+
+
 def _check_columns(name: str, header: list[str], vocabulary: Vocabulary,
                    drop_identifiers: bool) -> tuple[list[str], list[str]]:
     problems = []
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
-        problems.append("columns appear more than once: " + ", ".join(map(repr, repeated)))
+        problems.append("columns appear more than once: " + ", ".join(map(_header, repeated)))
     if vocabulary.id_field not in header:
         problems.append(f"no {vocabulary.id_field!r} column: every batch row needs an anonymised case id")
     identifiers = [(c, identifier_reason(c)) for c in header
@@ -356,7 +364,7 @@ def _check_columns(name: str, header: list[str], vocabulary: Vocabulary,
     if identifiers and not drop_identifiers:
         problems.append(
             "columns that look like direct identifiers: "
-            + ", ".join(f"{c!r} ({reason})" for c, reason in identifiers)
+            + ", ".join(f"{_header(c)} ({reason})" for c, reason in identifiers)
             + "; remove them from the file, or pass --drop-identifiers to leave them out "
               "of processing and output")
     unknown = [c for c in header if c not in vocabulary and not identifier_reason(c)]
@@ -364,7 +372,7 @@ def _check_columns(name: str, header: list[str], vocabulary: Vocabulary,
         described = []
         for column in unknown:
             suggestion = vocabulary.suggest_field(column)
-            described.append(f"{column!r}" + (f" (did you mean {suggestion!r}?)" if suggestion else ""))
+            described.append(_header(column) + (f" (did you mean {suggestion!r}?)" if suggestion else ""))
         problems.append("unknown columns: " + ", ".join(described)
                         + "; see `lbp vocabulary` for the fields a case may carry")
     if problems:
@@ -386,7 +394,7 @@ def _check_unique_ids(name: str, ids: Iterable, id_field: str) -> None:
         text = str(value).strip()
         if not text or text.lower() == "unknown":
             continue
-        digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
         if digest in first_row:
             repeats.append((first_row[digest], row))
         else:

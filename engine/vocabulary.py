@@ -16,12 +16,15 @@ import difflib
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
 from engine.conditions import AnswerCondition, Truth
 from engine.errors import InputError, ScreeningError
-from engine.privacy import identifier_reason, normalised
+from engine.privacy import (
+    ECHO_LIMIT, WITHHELD, identifier_reason, normalised, shown, valid_unicode,
+)
 
 # Spellings that mean "not known" for every field (compared after strip + lower-case);
 # "null" is the contract's word for it, as text in a spreadsheet cell.
@@ -33,28 +36,9 @@ MISSING_LOOKALIKES = frozenset({"na", "n/a", "n.a.", "none", "nan", "-", "--", "
 MISSING_HINT = "; for not known, leave it blank or write unknown"
 
 
-WITHHELD = "(withheld: it looks like a direct identifier)"
-ECHO_LIMIT = 40  # characters of a bad value shown back: enough to recognise it, never a whole cell
-
-
 def _shown(value: Any, identifier_patterns: tuple[re.Pattern, ...]) -> Any:
-    """A bad value as it may be echoed in an error: withheld when it looks like a direct
-    identifier, cut to a marked prefix when long."""
-    if isinstance(value, (list, dict)):  # described, never echoed: it may hold anything
-        return f"(a JSON {'list' if isinstance(value, list) else 'object'} of {len(value)} item(s))"
-    if not isinstance(value, str):
-        if isinstance(value, float) and not math.isfinite(value):
-            return repr(value)  # "nan", "inf": standard JSON has no such numbers
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and len(repr(value)) > ECHO_LIMIT:
-            return f"(a number of {len(repr(value))} characters)"
-        return value
-    # only what could be shown is searched, so a huge cell costs no more than a short one
-    probe = normalised(value[:2 * ECHO_LIMIT])
-    if any(pattern.search(probe) for pattern in identifier_patterns):
-        return WITHHELD
-    if len(value) > ECHO_LIMIT:
-        return f"{value[:ECHO_LIMIT]}... ({len(value):,} characters)"
-    return value
+    """A bad value as it may be echoed in an error (engine/privacy.py ``shown``)."""
+    return shown(value, identifier_patterns)
 
 
 class CaseError(ScreeningError, ValueError):
@@ -299,7 +283,13 @@ class Text:
     def parse(self, value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise Invalid(self.expected())
+        if isinstance(value, int) and value.bit_length() > 4 * self.max_length:
+            raise Invalid(self.expected())  # far too long, and never converted to text
         text = str(value).strip()
+        if not valid_unicode(text):
+            raise Invalid(f"{self.expected()} in valid Unicode")
+        if any(unicodedata.category(ch) == "Cc" for ch in text):  # newlines, escapes
+            raise Invalid(f"{self.expected()} without control characters")
         if len(text) > self.max_length:
             raise Invalid(self.expected())
         probe = normalised(text)
@@ -426,8 +416,8 @@ class Vocabulary:
             try:
                 parsed[key] = spec.kind.parse(value)
             except Invalid as bad:
-                shown = WITHHELD if spec.sensitive_value else _shown(value, self._identifier_patterns)
-                problems.append(Problem(key, shown, bad.expected, bad.suggestion))
+                echoed = WITHHELD if spec.sensitive_value else _shown(value, self._identifier_patterns)
+                problems.append(Problem(key, echoed, bad.expected, bad.suggestion))
         case_id = parsed.pop(self.id_field, None)
         problems.extend(self.contradictions(parsed))
         if problems:

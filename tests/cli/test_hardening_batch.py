@@ -163,3 +163,26 @@ def test_regression_interview_save_in_an_unwritable_place_failed_after_the_quest
     result = invoke_lbp(["interview", "--save", str(tmp_path / "case.json")], input="yes\n")
     assert result.exit_code == 1 and "no permission to write in its folder" in result.stderr
     assert "Screening interview" not in result.output  # refused before the first question
+
+
+def test_regression_an_unterminated_quote_merged_the_following_rows_into_one_cell(tmp_path):
+    result = _batch(tmp_path, "-o", str(tmp_path / "out.csv"),
+                    content='sitting,case_id\nworse,"c1\nbetter,c2\nbetter,c3\n')
+    assert result.exit_code == 1 and "unexpected end of data" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_regression_explain_o_overwrote_its_own_input(tmp_path):
+    case = tmp_path / "case.json"
+    case.write_text('{"case_id": "e1", "sitting": "worse"}')
+    result = invoke_lbp(["explain", str(case), "-o", str(case)])
+    assert result.exit_code == 2 and "is also an input" in result.stderr
+    assert case.read_text() == '{"case_id": "e1", "sitting": "worse"}'
+
+
+@pytest.mark.parametrize("command", ["screen", "explain"])
+def test_regression_reading_a_case_with_stdin_closed_crashed(command):
+    done = subprocess.run(["bash", "-c", f'"{_lbp()}" {command} - <&-'], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1 and "standard input is closed" in done.stderr
+    assert "Traceback" not in done.stderr

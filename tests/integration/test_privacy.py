@@ -94,3 +94,69 @@ def test_regression_lbp_explain_listed_identifier_like_case_ids_to_pick_from(tmp
     result = invoke_lbp(["explain", str(path)])
     assert result.exit_code == 1 and "jo@example.org" not in result.stderr
     assert "c-2" in result.stderr
+
+
+# ---- from the second hostile review
+
+@pytest.mark.parametrize("value", [447700900123, 7700900123.0, b"john.smith@example.com",
+                                   __import__("datetime").date(1980, 5, 17)])
+def test_regression_identifier_shaped_values_that_are_not_text_were_echoed(value):
+    with pytest.raises(CaseError) as raised:
+        bundled.screen({"case_id": "c-1", "age": value})
+    (problem,) = raised.value.to_dict()["problems"]
+    assert problem["value"] in (WITHHELD, "(a value of type bytes, not shown)",
+                                "(a value of type date, not shown)")
+    json.dumps(raised.value.to_dict(), allow_nan=False)
+
+
+@pytest.mark.parametrize("value", ["john.smith @example.com", "john\u00a0@\u00a0example.com",
+                                   "07700\u200b900\u200b123", "07700\u2060900123"])
+def test_regression_spaced_and_invisibly_joined_identifiers_passed_as_case_ids(value):
+    with pytest.raises(CaseError):
+        bundled.screen({"case_id": value})
+
+
+def test_regression_identifier_shaped_headers_were_echoed_in_file_errors(tmp_path):
+    path = tmp_path / "no_header.csv"
+    path.write_text("john.smith@example.com,yes\nc2,no\n", encoding="utf-8")
+    result = invoke_lbp(["batch", str(path), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1 and "john.smith" not in result.stderr and WITHHELD in result.stderr
+
+
+def test_regression_drop_identifiers_named_the_dropped_columns(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("case_id,sitting,email john.smith@nhs.net\nc-1,worse,x\n", encoding="utf-8")
+    result = invoke_lbp(["batch", str(path), "-o", str(tmp_path / "out.csv"), "--drop-identifiers"])
+    assert result.exit_code == 0 and "left out 1 identifier column(s)" in result.stderr
+    assert "john.smith" not in result.stderr
+
+
+def test_regression_explain_listed_a_long_case_id_hiding_an_address(tmp_path):
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps([{"case_id": "x" * 201 + " jo@example.org"}, {"case_id": "c-2"}]))
+    result = invoke_lbp(["explain", str(path)])
+    assert result.exit_code == 1 and "jo@example.org" not in result.stderr
+
+
+@pytest.mark.parametrize("raw", [{"case_id": "a\udcff"}, {"case_id": "b", "fever": "\ud800"},
+                                 {"case_id": "c", "\udcff": "yes"}, {"case_id": "line\nbreak"},
+                                 {"case_id": 10 ** 5000}, {"case_id": "d", "age": 10 ** 5000}])
+def test_regression_unpaired_surrogates_control_characters_and_huge_numbers_crashed(raw):
+    with pytest.raises(CaseError) as raised:
+        bundled.screen(raw)
+    json.dumps(raised.value.to_dict(), allow_nan=False).encode("utf-8")
+    str(raised.value).encode("utf-8")
+
+
+def test_regression_a_row_that_is_not_a_mapping_crashed_screen_rows():
+    (record,) = bundled.SERVICE.screen_rows([None])
+    assert record["status"] == "error"
+
+
+@pytest.mark.parametrize("text", ['{"case_id":"a\\udcff"}\n', '{"case_id":"b","fever":"\\ud800"}\n'])
+def test_regression_a_surrogate_in_a_json_lines_batch_crashed_the_writer(tmp_path, text):
+    path = tmp_path / "in.jsonl"
+    path.write_text(text, encoding="utf-8")
+    result = invoke_lbp(["batch", str(path), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1"])
+    assert result.exit_code == 3
+    (tmp_path / "out.jsonl").read_text(encoding="utf-8")  # valid UTF-8 throughout
