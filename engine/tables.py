@@ -220,6 +220,8 @@ def _csv_records(source: _Source, fmt: str) -> Iterator[tuple[list[str], str, It
     check and the screening both use, so they always count the same rows."""
     with source.text() as handle:
         first = handle.readline()
+        while first and not first.strip():  # blank lines before the header are not rows
+            first = handle.readline()
         if "\x00" in first:
             raise BatchInputError(f"{source.name}: looks like UTF-16 text (it holds zero bytes); "
                                   "save the file as UTF-8")
@@ -229,7 +231,7 @@ def _csv_records(source: _Source, fmt: str) -> Iterator[tuple[list[str], str, It
         handle.seek(0)  # the utf-8-sig decoder drops a BOM again after the seek
         # strict: a quote left open is an error, never rows silently merged into one cell
         reader = csv.reader(handle, delimiter=delimiter, strict=True)
-        header = next(reader)
+        header = next(record for record in reader if not _blank(record))
 
         def records() -> Iterator[list[str]]:
             for record in reader:

@@ -186,3 +186,9 @@ def test_regression_reading_a_case_with_stdin_closed_crashed(command):
                           text=True, timeout=120)
     assert done.returncode == 1 and "standard input is closed" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_regression_blank_lines_before_the_header_made_the_file_empty(tmp_path):
+    result = _batch(tmp_path, "-o", str(tmp_path / "out.csv"), "--jobs", "1", content="\n  \n" + GOOD)
+    assert result.exit_code == 0, result.stderr
+    assert len(pd.read_csv(tmp_path / "out.csv")) == 2
