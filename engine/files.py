@@ -24,14 +24,19 @@ def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
+def _refuse_no_place(path: pathlib.Path) -> None:
+    """A file cannot be written where its folder is missing, or where a folder is."""
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {path}: its folder does not exist")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+
+
 def check_writable(path: str | os.PathLike) -> pathlib.Path:
     """Refuse, before any work, a place a file cannot be written: a missing folder, a
     folder, or a folder the user may not write to (or a read-only file system)."""
     path = pathlib.Path(path)
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder")
-    if not path.parent.is_dir():
-        raise OutputError(f"cannot write {path}: its folder does not exist")
+    _refuse_no_place(path)
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write {path}: no permission to write in its folder "
                           "(or the file system is read-only)")
@@ -45,12 +50,8 @@ def atomic_path(path: str | os.PathLike, *, replace: bool = True) -> Iterator[pa
     ``replace=False`` refuses to overwrite a file that exists by the time the write ends
     (linking fails on an existing name, so a file that appeared meanwhile is kept)."""
     path = pathlib.Path(path)
-    directory = path.parent
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {path}: its folder does not exist")
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder")
-    temporary = directory / f".{path.name}.{secrets.token_hex(6)}.partial"
+    _refuse_no_place(path)
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.partial"
     try:
         # an ordinary new file (the umask applies), never opened over an existing one
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
