@@ -94,15 +94,21 @@ def _representatives(spec: FieldSpec, constants: set) -> list[Any]:
     return [*values, _NOT_KNOWN]
 
 
-def _premise_closure(vocabulary: Vocabulary, names: Iterable[str]) -> tuple[str, ...]:
-    """``names``, the fields their premises read, and the follow-up questions that presume
-    them (an answered follow-up rules out answers that would deny its premise),
-    transitively, sorted."""
+def _follow_ups(vocabulary: Vocabulary) -> dict[str, list[str]]:
+    """Field -> the follow-up questions whose premise reads it."""
     dependents: dict[str, list[str]] = {}
     for spec in vocabulary:
         if spec.premise is not None:
             for read in spec.premise.condition.fields():
                 dependents.setdefault(read, []).append(spec.name)
+    return dependents
+
+
+def _premise_closure(vocabulary: Vocabulary, names: Iterable[str],
+                     dependents: Mapping[str, list[str]]) -> tuple[str, ...]:
+    """``names``, the fields their premises read, and the follow-up questions that presume
+    them (``dependents``: an answered follow-up rules out answers that would deny its
+    premise), transitively, sorted."""
     scope: set[str] = set()
     pending = [name for name in names if name in vocabulary]
     while pending:
@@ -143,7 +149,8 @@ class InterviewPlan:
                                 for spec in self.questions}
         # The answers a rule's search can see: its own fields and, through them, the
         # premises of those fields (a denied premise rules some of their answers out).
-        self._scope = {rule.id: _premise_closure(kb.vocabulary, rule.answer_fields())
+        follow_ups = _follow_ups(kb.vocabulary)
+        self._scope = {rule.id: _premise_closure(kb.vocabulary, rule.answer_fields(), follow_ups)
                        for rule in kb.rules}
         self._open_cache: dict[tuple, tuple[str, ...]] = {}
 
@@ -302,11 +309,12 @@ def open_question_finder(kb: KnowledgeBase, answers: Mapping[str, Any], fired: I
 
 
 def question_plan(kb: KnowledgeBase) -> InterviewPlan:
-    """The knowledge base's plan in vocabulary order, built once per knowledge base (it
-    answers which questions still matter; the interview builds its own, in its order)."""
+    """The knowledge base's plan, questions in its group order, built once per knowledge
+    base: the interview asks by it, and results ask it which questions still matter
+    (those answers are in vocabulary order whatever the group order)."""
     plan = kb.cached.get("question_plan")
     if plan is None:
-        plan = kb.cached.setdefault("question_plan", InterviewPlan(kb, ()))
+        plan = kb.cached.setdefault("question_plan", InterviewPlan(kb, list(kb.question_groups)))
     return plan
 
 

@@ -18,7 +18,7 @@ from engine.batch import BatchOutcome, run_batch, screen_rows
 from engine.errors import InputError, OutputError, ScreeningError
 from engine.explain import Explanation, Target, UnknownTarget
 from engine.files import check_writable, json_text, write_json, write_text
-from engine.interview import InterviewPlan, InterviewSession
+from engine.interview import InterviewSession, question_plan
 from engine.privacy import identifier_in_value, shown
 from engine.result import build_result
 from engine.rulebook import KnowledgeBase
@@ -162,10 +162,7 @@ class ScreeningService:
     # ---- the interview
     def interview(self) -> InterviewSession:
         """A new interview: questions by group in the knowledge base's order."""
-        plan = self.kb.cached.get("interview_plan")
-        if plan is None:  # building the plan reads the whole rulebook once
-            plan = self.kb.cached["interview_plan"] = InterviewPlan(self.kb, list(self.kb.question_groups))
-        return InterviewSession(plan)
+        return InterviewSession(question_plan(self.kb))
 
     def question_group(self, group: str) -> str:
         return self.kb.question_groups.get(group, group)
