@@ -65,11 +65,7 @@ def _cut(text: str) -> str:
 
 
 def _quoted(text: str) -> str:
-    echoed = str(shown(text))  # withheld when it looks like an identifier, cut when long
-    if echoed == text:
-        return repr(text)
-    prefix = echoed.partition("... (")[0]
-    return f"{prefix!r}... ({len(text):,} characters)" if text.startswith(prefix) and prefix else echoed
+    return shown(text, quoted=True)  # withheld when it looks like an identifier, cut when long
 
 
 def _no_input() -> bool:

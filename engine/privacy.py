@@ -44,10 +44,12 @@ _LONG_INTEGER_BITS = 4 * ECHO_LIMIT  # beyond this an integer is described, neve
 IDENTIFIER_PATTERNS = tuple(pattern for pattern, _reason in IDENTIFIER_VALUES)
 
 
-def shown(value: Any, patterns: Iterable[re.Pattern] = IDENTIFIER_PATTERNS) -> Any:
+def shown(value: Any, patterns: Iterable[re.Pattern] = IDENTIFIER_PATTERNS, *,
+          quoted: bool = False) -> Any:
     """A value as it may be echoed in any message or error row: withheld when it looks
     like a direct identifier (text, or a number that reads like a phone number), cut to a
-    marked prefix when long, described when it is not plain JSON text or number."""
+    marked prefix when long, described when it is not plain JSON text or number.
+    ``quoted``: text that is shown is shown in quotes (Python's repr), the marker outside."""
     patterns = tuple(patterns)
     if isinstance(value, bool) or value is None:
         return value
@@ -68,9 +70,10 @@ def shown(value: Any, patterns: Iterable[re.Pattern] = IDENTIFIER_PATTERNS) -> A
     # only what could be shown is searched, so a huge cell costs no more than a short one
     if _looks_like(value[:2 * ECHO_LIMIT], patterns) or _looks_like(value[-2 * ECHO_LIMIT:], patterns):
         return WITHHELD
+    quote = repr if quoted else str
     if len(value) > ECHO_LIMIT:
-        return f"{value[:ECHO_LIMIT]}... ({len(value):,} characters)"
-    return value
+        return f"{quote(value[:ECHO_LIMIT])}... ({len(value):,} characters)"
+    return quote(value)
 
 
 INVALID_TEXT = "(text holding an invalid character, not shown)"

@@ -36,11 +36,6 @@ MISSING_LOOKALIKES = frozenset({"na", "n/a", "n.a.", "none", "nan", "-", "--", "
 MISSING_HINT = "; for not known, leave it blank or write unknown"
 
 
-def _shown(value: Any, identifier_patterns: tuple[re.Pattern, ...]) -> Any:
-    """A bad value as it may be echoed in an error (engine/privacy.py ``shown``)."""
-    return shown(value, identifier_patterns)
-
-
 class CaseError(ScreeningError, ValueError):
     """A case that cannot be screened, with every problem found in it."""
 
@@ -404,8 +399,8 @@ class Vocabulary:
         for key in raw:
             if not isinstance(key, str) or key not in self.fields:
                 # a field named like an identifier (email, patient_name) keeps its value to itself
-                value = WITHHELD if identifier_reason(str(key)) else _shown(raw[key], self._identifier_patterns)
-                problems.append(Problem(_shown(str(key), self._identifier_patterns), value,
+                value = WITHHELD if identifier_reason(str(key)) else shown(raw[key], self._identifier_patterns)
+                problems.append(Problem(shown(str(key), self._identifier_patterns), value,
                                         "a field of the vocabulary (see `lbp vocabulary`)",
                                         self.suggest_field(str(key))))
                 continue
@@ -416,7 +411,7 @@ class Vocabulary:
             try:
                 parsed[key] = spec.kind.parse(value)
             except Invalid as bad:
-                echoed = WITHHELD if spec.sensitive_value else _shown(value, self._identifier_patterns)
+                echoed = WITHHELD if spec.sensitive_value else shown(value, self._identifier_patterns)
                 problems.append(Problem(key, echoed, bad.expected, bad.suggestion))
         case_id = parsed.pop(self.id_field, None)
         problems.extend(self.contradictions(parsed))
