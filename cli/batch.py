@@ -16,11 +16,11 @@ from typing import Iterator
 
 import click
 
-from cli.main import lbp, library_errors, output_format, service
-from engine import bench as bench_engine
-from engine.batch import default_jobs
-from engine.formats import BATCH_INPUT_FORMATS
-from engine.service import check_writable, json_text, write_json
+from lbp_screen.main import lbp, library_errors, output_format, service
+from lbp_screen.engine import bench as bench_engine
+from lbp_screen.engine.batch import default_jobs
+from lbp_screen.engine.formats import BATCH_INPUT_FORMATS
+from lbp_screen.engine.service import check_writable, json_text, write_json
 
 EXIT_ROWS_WITH_ERRORS = 3  # the output is complete, but some rows are error rows
 

@@ -7,14 +7,14 @@ import pathlib
 
 import click
 
-from cli import inputs
-from cli.main import (
+from lbp_screen import inputs
+from lbp_screen.main import (
     fact_option, lbp, library_errors, one_case_source, output_format, refuse_together, service,
 )
-from engine.explain_render import explanation_markdown, explanation_text
-from engine.formats import by_suffix
-from engine.report_html import explanation_html
-from engine.service import InputError, json_text, shown, write_text
+from lbp_screen.engine.explain_render import explanation_markdown, explanation_text
+from lbp_screen.engine.formats import by_suffix
+from lbp_screen.engine.report_html import explanation_html
+from lbp_screen.engine.service import InputError, json_text, shown, write_text
 
 SHOWN_CHOICES = 12  # case ids listed in the "pick one with --case" message
 

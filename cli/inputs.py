@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from engine.service import InputError, ScreeningService, parse_json
+from lbp_screen.engine.service import InputError, ScreeningService, parse_json
 
 ANNOTATION_KEYS = {"case", "expected", "note"}
 

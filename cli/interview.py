@@ -19,10 +19,10 @@ from typing import Any, Iterator, NoReturn, Sequence
 
 import click
 
-from cli.main import library_errors, lbp, service
-from engine.interview import NOT_KNOWN_ANSWERS, InterviewSession
-from engine.service import OutputError, ScreeningService, check_writable, json_text, shown, write_json
-from engine.vocabulary import Choice, FieldSpec, Invalid, Text
+from lbp_screen.main import library_errors, lbp, service
+from lbp_screen.engine.interview import NOT_KNOWN_ANSWERS, InterviewSession
+from lbp_screen.engine.service import OutputError, ScreeningService, check_writable, json_text, shown, write_json
+from lbp_screen.engine.vocabulary import Choice, FieldSpec, Invalid, Text
 
 WIDTH = 88
 INDENT = "    "

@@ -16,16 +16,16 @@ from importlib import metadata
 
 import click
 
-from cli import inputs
-from engine.formats import formats
-from engine.rulebook_render import vocabulary_text
-from engine.service import ScreeningError, ScreeningService, json_text
+from lbp_screen import inputs
+from lbp_screen.engine.formats import formats
+from lbp_screen.engine.rulebook_render import vocabulary_text
+from lbp_screen.engine.service import ScreeningError, ScreeningService, json_text
 
 
 @functools.cache
 def service() -> ScreeningService:
     """The screening service over the bundled knowledge base (loaded on first use)."""
-    from knowledge import KNOWLEDGE_BASE
+    from lbp_screen.knowledge import KNOWLEDGE_BASE
     return ScreeningService(KNOWLEDGE_BASE)
 
 
@@ -148,7 +148,7 @@ def main():  # console-script entry point
 
 
 # Commands that live in their own modules register themselves on the group here.
-from cli import rules  # noqa: E402,F401  (lbp rules)
-from cli import interview  # noqa: E402,F401  (lbp interview)
-from cli import explain  # noqa: E402,F401  (lbp explain)
-from cli import batch  # noqa: E402,F401  (lbp batch, lbp bench)
+from lbp_screen import rules  # noqa: E402,F401  (lbp rules)
+from lbp_screen import interview  # noqa: E402,F401  (lbp interview)
+from lbp_screen import explain  # noqa: E402,F401  (lbp explain)
+from lbp_screen import batch  # noqa: E402,F401  (lbp batch, lbp bench)

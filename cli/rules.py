@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import click
 
-from cli.main import lbp, library_errors, output_format, service
-from engine.rulebook_render import rulebook_markdown, rulebook_text
-from engine.service import InputError, json_text
+from lbp_screen.main import lbp, library_errors, output_format, service
+from lbp_screen.engine.rulebook_render import rulebook_markdown, rulebook_text
+from lbp_screen.engine.service import InputError, json_text
 
 
 def _known_topic(ctx, param, value):

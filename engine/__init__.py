@@ -16,5 +16,5 @@ _PACKAGE = pathlib.Path(__file__).resolve().parent
 def provenance() -> dict[str, str]:
     """The engine's package version and a digest of its source files, so a result shows
     which engine produced it even when the version was not bumped (as rcpchgrowth does)."""
-    from engine.rulebook import files_digest
+    from lbp_screen.engine.rulebook import files_digest
     return {"version": __version__, "digest": files_digest(sorted(_PACKAGE.glob("*.py")))}

@@ -28,16 +28,16 @@ import threading
 import traceback
 from typing import IO, Any, Callable, Generator, Iterable, Iterator, Mapping, NoReturn
 
-import engine
-from engine.formats import BATCH_OUTPUT_FORMATS, format_of
-from engine.errors import InputError, ScreeningError
-from engine.files import check_writable
-from engine.privacy import shown
-from engine.result import build_result
-from engine.rulebook import KnowledgeBase
-from engine.runner import screener_for
-from engine.tables import CHUNK_ROWS, EXCEL_MAX_ROWS, BatchInput, BatchInputError, write_records
-from engine.vocabulary import CaseError, Problem
+from lbp_screen import engine
+from lbp_screen.engine.formats import BATCH_OUTPUT_FORMATS, format_of
+from lbp_screen.engine.errors import InputError, ScreeningError
+from lbp_screen.engine.files import check_writable
+from lbp_screen.engine.privacy import shown
+from lbp_screen.engine.result import build_result
+from lbp_screen.engine.rulebook import KnowledgeBase
+from lbp_screen.engine.runner import screener_for
+from lbp_screen.engine.tables import CHUNK_ROWS, EXCEL_MAX_ROWS, BatchInput, BatchInputError, write_records
+from lbp_screen.engine.vocabulary import CaseError, Problem
 
 # Chunks in flight per worker: keeps every worker busy while the reader waits.
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
@@ -147,7 +147,7 @@ FINISH_SECONDS = 5.0  # a worker told to finish that is still alive then is kill
 # here is importable there, and no module in the working folder shadows one), then the
 # knowledge base.  argv: -c, the knowledge base's import path, the parent's sys.path.
 _WORKER_START = ("import sys; sys.path[:] = sys.argv[2:]; "
-                 "from engine.batch import _worker_main; _worker_main(sys.argv[1])")
+                 "from lbp_screen.engine.batch import _worker_main; _worker_main(sys.argv[1])")
 
 
 class WorkerLost(ScreeningError):

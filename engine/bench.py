@@ -20,12 +20,12 @@ import sys
 import time
 from typing import Callable, Iterator
 
-from engine.batch import load_knowledge_base, screened_chunks
-from engine.result import build_result
-from engine.rulebook import KnowledgeBase
-from engine.runner import screener_for
-from engine.tables import CHUNK_ROWS, table_row
-from engine.vocabulary import Choice, Number
+from lbp_screen.engine.batch import load_knowledge_base, screened_chunks
+from lbp_screen.engine.result import build_result
+from lbp_screen.engine.rulebook import KnowledgeBase
+from lbp_screen.engine.runner import screener_for
+from lbp_screen.engine.tables import CHUNK_ROWS, table_row
+from lbp_screen.engine.vocabulary import Choice, Number
 
 MAX_CASES = 100_000
 DEFAULT_SIZES = (1_000, 10_000)

@@ -21,10 +21,10 @@ import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Mapping, TypeVar
 
-from engine.experta_compat import EXISTS, NOT, Fact, L, P, W
+from lbp_screen.engine.experta_compat import EXISTS, NOT, Fact, L, P, W
 
 if TYPE_CHECKING:
-    from engine.vocabulary import Vocabulary
+    from lbp_screen.engine.vocabulary import Vocabulary
 
 T = TypeVar("T")
 

@@ -25,17 +25,17 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from engine.conditions import (
+from lbp_screen.engine.conditions import (
     Condition, ConclusionIndex, ConditionVisitor, Truth, all_of, at_least_held, value_holds,
 )
-from engine.errors import InputError
+from lbp_screen.engine.errors import InputError
 
 if TYPE_CHECKING:
-    from engine.conditions import Answer, Concluded, OneOf
-from engine.experta_compat import Fact
-from engine.result import build_result
-from engine.rulebook import KnowledgeBase, RuleSpec, Tally
-from engine.runner import Firing, Run, fact_values
+    from lbp_screen.engine.conditions import Answer, Concluded, OneOf
+from lbp_screen.engine.experta_compat import Fact
+from lbp_screen.engine.result import build_result
+from lbp_screen.engine.rulebook import KnowledgeBase, RuleSpec, Tally
+from lbp_screen.engine.runner import Firing, Run, fact_values
 
 EXPLANATION_FORMAT = "lbp-explanation"
 EXPLANATION_VERSION = 1

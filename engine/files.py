@@ -17,7 +17,7 @@ import secrets
 import stat
 from typing import Any, Iterator
 
-from engine.errors import OutputError
+from lbp_screen.engine.errors import OutputError
 
 
 def _reason(error: OSError) -> str:

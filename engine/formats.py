@@ -7,7 +7,7 @@ import os
 import pathlib
 from dataclasses import dataclass
 
-from engine.errors import InputError
+from lbp_screen.engine.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence, cast
 
-from engine.conditions import AllOf, AnswerCondition, Truth
-from engine.errors import ScreeningError
-from engine.rulebook import KnowledgeBase, RuleSpec
-from engine.vocabulary import NOT_KNOWN_SPELLINGS, Choice, FieldSpec, Invalid, Number, Vocabulary
+from lbp_screen.engine.conditions import AllOf, AnswerCondition, Truth
+from lbp_screen.engine.errors import ScreeningError
+from lbp_screen.engine.rulebook import KnowledgeBase, RuleSpec
+from lbp_screen.engine.vocabulary import NOT_KNOWN_SPELLINGS, Choice, FieldSpec, Invalid, Number, Vocabulary
 
 # Spellings an interviewee types for "I don't know" (besides the contract's blank and
 # "unknown"); compared after strip + lower-case.

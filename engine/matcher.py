@@ -22,8 +22,8 @@ is identical to the one experta's own RETE matcher produces.
 """
 from __future__ import annotations
 
-from engine.conditions import AnswerCondition, Concluded, ConditionVisitor, NotConcluded
-from engine.experta_compat import Activation, InitialFact, Matcher
+from lbp_screen.engine.conditions import AnswerCondition, Concluded, ConditionVisitor, NotConcluded
+from lbp_screen.engine.experta_compat import Activation, InitialFact, Matcher
 
 
 _MISSING = object()

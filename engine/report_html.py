@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from engine.explain_render import change_fields, fact_text, matched_text, questions_to_ask, rule_status
+from lbp_screen.engine.explain_render import change_fields, fact_text, matched_text, questions_to_ask, rule_status
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import engine
-from engine.interview import open_question_finder
-from engine.outputs import ENGINE_RESULT_KEYS, OutputShapeError
-from engine.rulebook import KnowledgeBase
-from engine.runner import Run
+from lbp_screen import engine
+from lbp_screen.engine.interview import open_question_finder
+from lbp_screen.engine.outputs import ENGINE_RESULT_KEYS, OutputShapeError
+from lbp_screen.engine.rulebook import KnowledgeBase
+from lbp_screen.engine.runner import Run
 
 
 def build_result(kb: KnowledgeBase, run: Run) -> dict[str, Any]:

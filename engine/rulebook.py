@@ -16,19 +16,19 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from engine.conditions import (
+from lbp_screen.engine.conditions import (
     AnswerCondition, Condition, ConditionVisitor, Labels, case_pattern_constraints, value_holds,
 )
-from engine.experta_compat import AS, TEST, Fact, KnowledgeEngine, Rule, scalar_fact
-from engine.outputs import (
+from lbp_screen.engine.experta_compat import AS, TEST, Fact, KnowledgeEngine, Rule, scalar_fact
+from lbp_screen.engine.outputs import (
     ENGINE_COLUMNS, ENGINE_EXPECTATIONS, ENGINE_RESULT_KEYS, EXPECTATION_HOWS, Column, Expectation,
     OutputShapeError, SummaryCount, TableLayout,
 )
-from engine.strategy import StableStrategy
-from engine.vocabulary import Vocabulary
+from lbp_screen.engine.strategy import StableStrategy
+from lbp_screen.engine.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
-    from engine.rulebook_doc import Reference
+    from lbp_screen.engine.rulebook_doc import Reference
 
 RULE_ID = re.compile(r"R-[A-Z0-9]+(-[A-Z0-9]+)*")
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from engine.rulebook import KnowledgeBase, RuleSpec
+from lbp_screen.engine.rulebook import KnowledgeBase, RuleSpec
 
 CITATION = re.compile(r"\[([a-z0-9_]+)\]([^\[]*)")
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any
 
-from engine.experta_compat import (
+from lbp_screen.engine.experta_compat import (
     Agenda, Fact, FactList, InitialFact, KnowledgeEngine, ReteMatcher, scalar_fact,
 )
-from engine.interview import open_question_finder
-from engine.matcher import CompiledRulebookMatcher
-from engine.rulebook import KnowledgeBase, RuleSpec, compile_engine
-from engine.vocabulary import ValidCase
+from lbp_screen.engine.interview import open_question_finder
+from lbp_screen.engine.matcher import CompiledRulebookMatcher
+from lbp_screen.engine.rulebook import KnowledgeBase, RuleSpec, compile_engine
+from lbp_screen.engine.vocabulary import ValidCase
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,19 @@ import difflib
 import os
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping
 
-import engine
-from engine.batch import BatchOutcome, run_batch, screen_rows
-from engine.errors import InputError, OutputError, ScreeningError
-from engine.explain import Explanation, Target, UnknownTarget
-from engine.files import check_writable, json_text, write_json, write_text
-from engine.interview import InterviewSession, question_plan
-from engine.privacy import identifier_in_value, shown
-from engine.result import build_result
-from engine.rulebook import KnowledgeBase
-from engine.rulebook_doc import rulebook_document
-from engine.runner import Run, screener_for
-from engine.tables import BatchInput, BatchInputError, open_batch
-from engine.vocabulary import CaseError, Choice, ValidCase, parse_json
+from lbp_screen import engine
+from lbp_screen.engine.batch import BatchOutcome, run_batch, screen_rows
+from lbp_screen.engine.errors import InputError, OutputError, ScreeningError
+from lbp_screen.engine.explain import Explanation, Target, UnknownTarget
+from lbp_screen.engine.files import check_writable, json_text, write_json, write_text
+from lbp_screen.engine.interview import InterviewSession, question_plan
+from lbp_screen.engine.privacy import identifier_in_value, shown
+from lbp_screen.engine.result import build_result
+from lbp_screen.engine.rulebook import KnowledgeBase
+from lbp_screen.engine.rulebook_doc import rulebook_document
+from lbp_screen.engine.runner import Run, screener_for
+from lbp_screen.engine.tables import BatchInput, BatchInputError, open_batch
+from lbp_screen.engine.vocabulary import CaseError, Choice, ValidCase, parse_json
 
 __all__ = ["BatchInputError", "CaseError", "InputError", "OutputError", "ScreeningError",
            "ScreeningService", "Target", "UnknownTarget", "check_writable", "identifier_in_value",

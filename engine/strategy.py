@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 
-from engine.experta_compat import Fact, Strategy
+from lbp_screen.engine.experta_compat import Fact, Strategy
 
 
 def _identity(activation) -> tuple:

@@ -29,12 +29,12 @@ import pathlib
 import re
 from typing import IO, Any, Iterable, Iterator, Mapping
 
-from engine.errors import InputError
-from engine.files import atomic_path
-from engine.formats import BATCH_INPUT_FORMATS, format_of
-from engine.outputs import LIST_SEPARATOR, TEXT_SEPARATOR, TableLayout
-from engine.privacy import identifier_reason, shown
-from engine.vocabulary import DuplicateField, InvalidJSON, Problem, Vocabulary, parse_json
+from lbp_screen.engine.errors import InputError
+from lbp_screen.engine.files import atomic_path
+from lbp_screen.engine.formats import BATCH_INPUT_FORMATS, format_of
+from lbp_screen.engine.outputs import LIST_SEPARATOR, TEXT_SEPARATOR, TableLayout
+from lbp_screen.engine.privacy import identifier_reason, shown
+from lbp_screen.engine.vocabulary import DuplicateField, InvalidJSON, Problem, Vocabulary, parse_json
 
 # Delimiters a CSV file may use; the header line decides (it holds only field names).
 CSV_DELIMITERS = (",", ";", "\t", "|")

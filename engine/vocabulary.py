@@ -20,9 +20,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
-from engine.conditions import AnswerCondition, Truth
-from engine.errors import InputError, ScreeningError
-from engine.privacy import (
+from lbp_screen.engine.conditions import AnswerCondition, Truth
+from lbp_screen.engine.errors import InputError, ScreeningError
+from lbp_screen.engine.privacy import (
     ECHO_LIMIT, WITHHELD, identifier_reason, normalised, shown, valid_unicode,
 )
 

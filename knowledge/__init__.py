@@ -7,19 +7,19 @@ result names the exact rules that produced it.
 import pathlib
 from typing import Any
 
-from engine.rulebook import KnowledgeBase
-from knowledge import facts
-from knowledge.causes import CAUSES
-from knowledge.outputs import EXPECTATIONS, RESULT_KEYS, SUMMARY_COUNTS, TABLE
-from knowledge.reference import REFERENCE
-from knowledge.report import interview_stop, result_text
-from knowledge.exercises import EXERCISES
-from knowledge.red_flags import RED_FLAG_CONDITIONS
-from knowledge.result import build_result, given_facts
-from knowledge.rules import RULES, TOPICS
-from knowledge.sources import SOURCES
-from knowledge.vocabulary import GROUPS, VOCABULARY, WORDING
-from knowledge.wording import ClinicalLabels
+from lbp_screen.engine.rulebook import KnowledgeBase
+from lbp_screen.knowledge import facts
+from lbp_screen.knowledge.causes import CAUSES
+from lbp_screen.knowledge.outputs import EXPECTATIONS, RESULT_KEYS, SUMMARY_COUNTS, TABLE
+from lbp_screen.knowledge.reference import REFERENCE
+from lbp_screen.knowledge.report import interview_stop, result_text
+from lbp_screen.knowledge.exercises import EXERCISES
+from lbp_screen.knowledge.red_flags import RED_FLAG_CONDITIONS
+from lbp_screen.knowledge.result import build_result, given_facts
+from lbp_screen.knowledge.rules import RULES, TOPICS
+from lbp_screen.knowledge.sources import SOURCES
+from lbp_screen.knowledge.vocabulary import GROUPS, VOCABULARY, WORDING
+from lbp_screen.knowledge.wording import ClinicalLabels
 
 VERSION = "2.0.0"
 
@@ -101,7 +101,7 @@ KNOWLEDGE_BASE = KnowledgeBase(
     notices=lambda result: {"advice": {"title": "Professional assessment",
                                        "text": result["professional_assessment"]["text"]},
                             "warnings": list(result["warnings"])},
-    import_path="knowledge:KNOWLEDGE_BASE",
+    import_path="lbp_screen.knowledge:KNOWLEDGE_BASE",
     description=("Screen low back pain cases with a transparent rule base. Screening and "
                  "teaching software, not a diagnosis: every result recommends an assessment by "
                  "a registered physiotherapist or doctor."),

@@ -4,7 +4,7 @@ One ``Case`` fact carries the validated answers (only the answered fields: a mis
 is how "not known" looks to experta, and no rule can match it).  Every other fact is a
 conclusion and records, in ``rule``, the id of the rule that concluded it.
 """
-from engine.experta_compat import Fact
+from lbp_screen.engine.experta_compat import Fact
 
 
 class Case(Fact):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from engine.outputs import Column, Expectation, SummaryCount, TableLayout
+from lbp_screen.engine.outputs import Column, Expectation, SummaryCount, TableLayout
 
 # The contract's result (section 2), in this order; the engine fills case_id,
 # knowledge_base, engine and fired_rules, knowledge/result.py everything else.

@@ -1,10 +1,10 @@
 """What the printed rulebook (``lbp rules``) says around the rules: how to read it, what
 each phase does, and the catalogues behind the ids the rules conclude."""
-from engine.rulebook_doc import Catalogue, Phase, Reference
-from knowledge.causes import CAUSES
-from knowledge.exercises import EXERCISES
-from knowledge.red_flags import RED_FLAG_CONDITIONS
-from knowledge.rules.phases import ADVICE, ASSESSMENT, DECISION, FINDINGS, GATE, REVIEW, TALLY, VETO
+from lbp_screen.engine.rulebook_doc import Catalogue, Phase, Reference
+from lbp_screen.knowledge.causes import CAUSES
+from lbp_screen.knowledge.exercises import EXERCISES
+from lbp_screen.knowledge.red_flags import RED_FLAG_CONDITIONS
+from lbp_screen.knowledge.rules.phases import ADVICE, ASSESSMENT, DECISION, FINDINGS, GATE, REVIEW, TALLY, VETO
 
 TITLE = "lbp-screen rulebook"
 

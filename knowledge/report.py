@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Callable, Mapping
 
-from knowledge.result import PRESSING_URGENCIES
+from lbp_screen.knowledge.result import PRESSING_URGENCIES
 
 WIDTH = 88
 EMERGENCY = "emergency"  # the most pressing urgency: stop asking and say where to go

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
-from engine.conditions import among
-from engine.experta_compat import Fact
-from knowledge.causes import CAUSES
-from knowledge.exercises import EXERCISES
-from knowledge.facts import (
+from lbp_screen.engine.conditions import among
+from lbp_screen.engine.experta_compat import Fact
+from lbp_screen.knowledge.causes import CAUSES
+from lbp_screen.knowledge.exercises import EXERCISES
+from lbp_screen.knowledge.facts import (
     Assessment, ExerciseAdvice, OpenQuestion, PossibleCause, PsychosocialRisk, RedFlag, Responder,
     ResponderEvidence, ScreeningWarning, SelfCareAdvice, StartBackTally, Urgency,
 )
-from knowledge.rules.psychosocial import ITEMS as STARTBACK_ITEMS
-from knowledge.self_care import SELF_CARE
-from knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_ADVICE, URGENCY_LEVELS
-from knowledge.vocabulary import VOCABULARY
+from lbp_screen.knowledge.rules.psychosocial import ITEMS as STARTBACK_ITEMS
+from lbp_screen.knowledge.self_care import SELF_CARE
+from lbp_screen.knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_ADVICE, URGENCY_LEVELS
+from lbp_screen.knowledge.vocabulary import VOCABULARY
 
 # Closes the advice at every urgency: true in an emergency as much as in a routine case.
 PRESSING_URGENCIES = ("emergency", "urgent")  # the flags the exercise gate waits on

@@ -1,6 +1,6 @@
 """Where the rules come from.  Every rule's ``source`` cites one or more of these keys in
 square brackets, followed by the section or item it rests on."""
-from engine.rulebook import Source
+from lbp_screen.engine.rulebook import Source
 
 SOURCES = {s.key: s for s in (
     Source("article",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge.exercises import EXERCISES, LOADS
+from lbp_screen.knowledge.exercises import EXERCISES, LOADS
 
 
 @dataclass(frozen=True)

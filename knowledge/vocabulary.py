@@ -6,9 +6,9 @@ clinician screens: warning signs first, then the pain pattern, then history and 
 Questions and help are this project's own wording.
 """
 
-from engine.conditions import answer, any_of, one_of
-from engine.privacy import IDENTIFIER_VALUES
-from engine.vocabulary import Choice, FieldSpec, Number, Premise, Text, Vocabulary
+from lbp_screen.engine.conditions import answer, any_of, one_of
+from lbp_screen.engine.privacy import IDENTIFIER_VALUES
+from lbp_screen.engine.vocabulary import Choice, FieldSpec, Number, Premise, Text, Vocabulary
 
 GROUPS = {
     "red_flags": "Warning signs",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from engine.conditions import Labels
-from engine.vocabulary import Number, Vocabulary
-from knowledge.vocabulary import EFFECT, YES_NO
+from lbp_screen.engine.conditions import Labels
+from lbp_screen.engine.vocabulary import Number, Vocabulary
+from lbp_screen.knowledge.vocabulary import EFFECT, YES_NO
 
 EFFECT_WORDING = {
     "worse": "{subject} makes the pain worse",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from engine.result import build_result
-from engine.runner import Screener, screener_for as _screener_for
-from engine.service import ScreeningService
-from engine.vocabulary import CaseError
-from knowledge import KNOWLEDGE_BASE
+from lbp_screen.engine.result import build_result
+from lbp_screen.engine.runner import Screener, screener_for as _screener_for
+from lbp_screen.engine.service import ScreeningService
+from lbp_screen.engine.vocabulary import CaseError
+from lbp_screen.knowledge import KNOWLEDGE_BASE
 
 KB = KNOWLEDGE_BASE
 SERVICE = ScreeningService(KB)

@@ -17,7 +17,7 @@ import pathlib
 import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 
-from engine.vocabulary import Choice, Number
+from lbp_screen.engine.vocabulary import Choice, Number
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "cases"

@@ -38,9 +38,22 @@ CLINICAL_CONFTEST_NAMES = {"KB", "CALM_WARNING_SIGNS", "valid_cases", "raw_cases
                            "kb", "screen", "_kb", "_bundled"}
 
 
+# Installed, cli/ is the package lbp_screen and engine/, knowledge/ are inside it; the
+# checks below speak of the repository's folders.
+LAYOUT = {"lbp_screen.engine": "engine", "lbp_screen.knowledge": "knowledge", "lbp_screen": "cli"}
+
+
+def in_layout(module: str) -> str:
+    """``lbp_screen.engine.batch`` -> ``engine.batch``, ``lbp_screen.main`` -> ``cli.main``."""
+    for package, folder in LAYOUT.items():
+        if module == package or module.startswith(package + "."):
+            return folder + module[len(package):]
+    return module
+
+
 @dataclass(frozen=True)
 class Import:
-    module: str               # the absolute dotted name imported
+    module: str               # the absolute dotted name imported, in the repository's folders
     names: tuple[str, ...]    # for ``from module import a, b``: a, b
     line: int
 
@@ -55,23 +68,42 @@ class Import:
         return any(t == module or t.startswith(module + ".") for t in targets)
 
 
+def imported_names(path: pathlib.Path) -> list[tuple[str, int]]:
+    """Every absolute module name an import statement of ``path`` writes, as written."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.append((node.module, node.lineno))
+    return found
+
+
 def imports(path: pathlib.Path, root: pathlib.Path = ROOT) -> list[Import]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = list(path.relative_to(root).parts[:-1])
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [Import(alias.name, (), node.lineno) for alias in node.names]
+            found += [Import(in_layout(alias.name), (), node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = package[:len(package) - node.level + 1] if node.level else []
-            module = ".".join([*base, *([node.module] if node.module else [])])
-            found.append(Import(module, tuple(a.name for a in node.names), node.lineno))
+            module = in_layout(".".join([*base, *([node.module] if node.module else [])]))
+            names = tuple(a.name for a in node.names)
+            if module == "cli":  # ``from lbp_screen import engine`` imports the engine
+                inner = [n for n in names if f"lbp_screen.{n}" in LAYOUT]
+                found += [Import(LAYOUT[f"lbp_screen.{n}"], (), node.lineno) for n in inner]
+                names = tuple(n for n in names if n not in inner)
+                if not names:
+                    continue
+            found.append(Import(module, names, node.lineno))
         elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
                 and isinstance(node.args[0].value, str):
             function = node.func
             name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
             if name in ("import_module", "__import__"):
-                found.append(Import(node.args[0].value, (), node.lineno))
+                found.append(Import(in_layout(node.args[0].value), (), node.lineno))
     return found
 
 
@@ -94,11 +126,26 @@ def test_the_import_reader_sees_imports_inside_functions_and_relative_ones(tmp_p
         def later():
             from . import files
             from .tables import open_batch
-            importlib.import_module("knowledge.rules")
+            importlib.import_module("lbp_screen.knowledge.rules")
+            from lbp_screen import knowledge, main
     """), encoding="utf-8")
     found = {i.module: i for i in imports(sample, root=tmp_path)}
-    assert {"engine", "engine.tables", "knowledge.rules"} <= set(found)
+    assert {"engine", "engine.tables", "knowledge.rules", "knowledge", "cli"} <= set(found)
     assert found["engine"].reaches("engine.files")
+    assert found["cli"].names == ("main",)
+
+
+SOURCES = sorted(p for folder in ("engine", "knowledge", "cli", "tests")
+                 for p in (ROOT / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=_ids(SOURCES))
+def test_every_import_names_the_installed_package_not_a_repository_folder(path):
+    """``import engine`` works from a checkout but not from the installed wheel, where the
+    folders are lbp_screen.engine, lbp_screen.knowledge and lbp_screen itself."""
+    bare = [f"{path.relative_to(ROOT)}:{line} imports {name}" for name, line in imported_names(path)
+            if name.split(".")[0] in {"engine", "knowledge", "cli"}]
+    assert not bare, bare
 
 
 @pytest.mark.parametrize("path", ENGINE, ids=_ids(ENGINE))
@@ -123,7 +170,7 @@ def test_the_engine_s_tests_import_no_clinical_knowledge(path):
            or (i.top == "tests" and not i.reaches("tests.engine") and i.module != "tests.conftest")
            or (i.module == "tests.conftest" and set(i.names) & CLINICAL_CONFTEST_NAMES)]
     assert not bad, bad
-    assert "knowledge:" not in path.read_text(encoding="utf-8")  # no worker import path to it
+    assert "knowledge:KNOWLEDGE_BASE" not in path.read_text(encoding="utf-8")  # no worker import path to it
 
 
 def test_the_engine_s_tests_collect_with_the_clinical_knowledge_unimportable():
@@ -133,14 +180,15 @@ def test_the_engine_s_tests_collect_with_the_clinical_knowledge_unimportable():
 
         class Refuse:
             def find_spec(self, name, path=None, target=None):
-                if name == "knowledge" or name.startswith("knowledge.") or name == "tests.bundled":
+                if name == "lbp_screen.knowledge" or name.startswith("lbp_screen.knowledge.") \
+                        or name == "tests.bundled":
                     raise ImportError(f"the engine's tests may not import {name}")
                 return None
 
         sys.meta_path.insert(0, Refuse())
         code = pytest.main(["--collect-only", "-qq", "-p", "no:cacheprovider", "tests/engine"])
-        loaded = sorted(m for m in sys.modules if m == "knowledge" or m.startswith("knowledge.")
-                        or m == "tests.bundled")
+        loaded = sorted(m for m in sys.modules if m == "lbp_screen.knowledge"
+                        or m.startswith("lbp_screen.knowledge.") or m == "tests.bundled")
         print("LOADED", loaded)
         sys.exit(int(code) or (3 if loaded else 0))
     """)

@@ -10,13 +10,13 @@ import shutil
 
 import pytest
 
-import engine
-from engine.errors import InputError, OutputError, ScreeningError
-from engine.explain import UnknownTarget
-from engine.rulebook import files_digest
-from engine.service import ScreeningService
-from engine.tables import BatchInputError
-from engine.vocabulary import WITHHELD, CaseError, DuplicateField, InvalidJSON
+from lbp_screen import engine
+from lbp_screen.engine.errors import InputError, OutputError, ScreeningError
+from lbp_screen.engine.explain import UnknownTarget
+from lbp_screen.engine.rulebook import files_digest
+from lbp_screen.engine.service import ScreeningService
+from lbp_screen.engine.tables import BatchInputError
+from lbp_screen.engine.vocabulary import WITHHELD, CaseError, DuplicateField, InvalidJSON
 from tests import bundled
 
 FACADE = {

@@ -1,5 +1,5 @@
 """The rulebook, grouped by topic in the order a reader meets them."""
-from knowledge.rules import (
+from lbp_screen.knowledge.rules import (
     causes, exercises, psychosocial, red_flags, responder, safety, self_care, vetoes,
 )
 

@@ -27,14 +27,14 @@ Decided openly (each also stated in the rule's rationale):
   the criteria they rest on (ACR 2016, ASAS, Berlin) are written for pain of three
   months or more.
 """
-from engine.conditions import any_of, answer, at_least_value, below_value, one_of
-from engine.rulebook import conclude
-from knowledge.facts import PossibleCause
-from knowledge.rules.criteria import (
+from lbp_screen.engine.conditions import any_of, answer, at_least_value, below_value, one_of
+from lbp_screen.engine.rulebook import conclude
+from lbp_screen.knowledge.facts import PossibleCause
+from lbp_screen.knowledge.rules.criteria import (
     ASAS_IBP_MAX_AGE, ASAS_IBP_MIN_ITEMS, ASAS_INFLAMMATORY_BACK_PAIN, AXIAL_SPA_MAX_AGE,
     BERLIN_INFLAMMATORY_BACK_PAIN, CHRONIC_WEEKS, INFLAMMATORY_STIFFNESS_MINUTES,
 )
-from knowledge.rules.phases import FINDINGS, rule
+from lbp_screen.knowledge.rules.phases import FINDINGS, rule
 
 TOPIC = "causes"
 

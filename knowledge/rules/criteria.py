@@ -5,7 +5,7 @@ The ASAS and Berlin features of inflammatory back pain point both to a possible 
 disease, in ``red_flags.py``).  They are written once, here, so the two can never drift
 apart.  The current age stands in for the age at onset, which the contract does not ask.
 """
-from engine.conditions import above_value, answer, at_least_of, at_least_value, below_value, one_of
+from lbp_screen.engine.conditions import above_value, answer, at_least_of, at_least_value, below_value, one_of
 
 CHRONIC_WEEKS = 12            # three months: "chronic" in ASAS, ACR 2016 and NICE NG59
 ASAS_IBP_MAX_AGE = 40         # ASAS inflammatory back pain item: onset before 40

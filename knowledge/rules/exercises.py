@@ -27,12 +27,12 @@ How exercises are chosen (each step is a group of rules below; catalogue decisio
 A mixed or undetermined responder therefore gets no directional exercise: only neutral
 ones, and only when a hip finding calls for them.
 """
-from engine.conditions import answer, any_of, concluded, not_concluded
-from engine.rulebook import conclude
-from knowledge.exercises import EXERCISES, EXTENSION, FLEXION, NEUTRAL
-from knowledge.facts import ExerciseAdvice, ExerciseAdviceWithheld, Responder
-from knowledge.rules.phases import ADVICE, rule
-from knowledge.rules.vetoes import downgrade_rules, not_vetoed
+from lbp_screen.engine.conditions import answer, any_of, concluded, not_concluded
+from lbp_screen.engine.rulebook import conclude
+from lbp_screen.knowledge.exercises import EXERCISES, EXTENSION, FLEXION, NEUTRAL
+from lbp_screen.knowledge.facts import ExerciseAdvice, ExerciseAdviceWithheld, Responder
+from lbp_screen.knowledge.rules.phases import ADVICE, rule
+from lbp_screen.knowledge.rules.vetoes import downgrade_rules, not_vetoed
 
 TOPIC = "exercises"
 OPPOSITE = {EXTENSION: FLEXION, FLEXION: EXTENSION}

@@ -1,7 +1,7 @@
 """When each kind of rule runs.  experta fires higher salience first; a rule that asks
 whether something was *not* concluded must run in a later phase than every rule that
 could conclude it, so the closed-world reading is sound."""
-from engine.rulebook import RuleSpec
+from lbp_screen.engine.rulebook import RuleSpec
 
 FINDINGS = 90     # read the answers: red flags, responder evidence, possible causes, warnings
 TALLY = 80        # count responder evidence

@@ -18,13 +18,13 @@ as points are added, so the lowest and highest possible scores decide it); other
 result says ``not_assessed`` and names the missing items.  A missing item therefore never
 lowers the group silently.
 """
-from engine.conditions import (
+from lbp_screen.engine.conditions import (
     among, answer, any_of, at_least, below, concluded, not_answered, not_concluded, one_of,
 )
-from engine.rulebook import Tally, conclude
-from knowledge.facts import PsychosocialRisk, StartBackScore, StartBackTally
-from knowledge.rules.phases import DECISION, FINDINGS, GATE, TALLY, rule
-from knowledge.vocabulary import VOCABULARY
+from lbp_screen.engine.rulebook import Tally, conclude
+from lbp_screen.knowledge.facts import PsychosocialRisk, StartBackScore, StartBackTally
+from lbp_screen.knowledge.rules.phases import DECISION, FINDINGS, GATE, TALLY, rule
+from lbp_screen.knowledge.vocabulary import VOCABULARY
 
 TOPIC = "psychosocial"
 LOW_RISK_MAX_TOTAL = 3       # Hill 2008: a total of 3 or less is low risk

@@ -34,14 +34,14 @@ Decided openly in knowledge base 2.0 (each decision is also in the rule's ration
 - Inflammatory disease: routine rheumatology referral, by the ASAS inflammatory back pain
   criteria (4 of 5, under 45) or the Berlin pair.  Exercise advice stays.
 """
-from engine.conditions import all_of_these, answer, any_of, at_least_value, one_of, unless
-from engine.rulebook import conclude
-from knowledge.facts import RedFlag
-from knowledge.rules.criteria import (
+from lbp_screen.engine.conditions import all_of_these, answer, any_of, at_least_value, one_of, unless
+from lbp_screen.engine.rulebook import conclude
+from lbp_screen.knowledge.facts import RedFlag
+from lbp_screen.knowledge.rules.criteria import (
     ASAS_IBP_MAX_AGE, ASAS_IBP_MIN_ITEMS, ASAS_INFLAMMATORY_BACK_PAIN, AXIAL_SPA_MAX_AGE,
     BERLIN_INFLAMMATORY_BACK_PAIN, CHRONIC_WEEKS,
 )
-from knowledge.rules.phases import FINDINGS, rule
+from lbp_screen.knowledge.rules.phases import FINDINGS, rule
 
 TOPIC = "safety"
 

@@ -22,14 +22,14 @@ from collections import Counter
 from itertools import product
 from typing import Iterator, NamedTuple
 
-from engine.conditions import (
+from lbp_screen.engine.conditions import (
     ConclusionIndex, Truth, all_of, answer, at_least, below, concluded, unless,
 )
-from engine.rulebook import RuleSpec, RulebookError, Tally, conclude
-from engine.vocabulary import Choice
-from knowledge.facts import Responder, ResponderEvidence, ResponderTally
-from knowledge.rules.phases import DECISION, FINDINGS, TALLY, rule
-from knowledge.vocabulary import VOCABULARY
+from lbp_screen.engine.rulebook import RuleSpec, RulebookError, Tally, conclude
+from lbp_screen.engine.vocabulary import Choice
+from lbp_screen.knowledge.facts import Responder, ResponderEvidence, ResponderTally
+from lbp_screen.knowledge.rules.phases import DECISION, FINDINGS, TALLY, rule
+from lbp_screen.knowledge.vocabulary import VOCABULARY
 
 TOPIC = "responder"
 # What every responder type rests on, concluded with it so results and explanations say it.

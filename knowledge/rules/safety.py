@@ -14,12 +14,12 @@ chance of a serious cause, and the red flags that depend on age handle that (a f
 after a minor injury or a sudden onset from 70, thoracic pain from 50); a blanket warning
 for old age would add words without changing what the person should do.
 """
-from engine.conditions import among, below_value, concluded, not_answered, not_concluded
-from engine.rulebook import conclude
-from knowledge.facts import (
+from lbp_screen.engine.conditions import among, below_value, concluded, not_answered, not_concluded
+from lbp_screen.engine.rulebook import conclude
+from lbp_screen.knowledge.facts import (
     Assessment, ExerciseAdviceWithheld, OpenQuestion, ScreeningWarning, RedFlag, Urgency,
 )
-from knowledge.rules.phases import ASSESSMENT, DECISION, FINDINGS, GATE, rule
+from lbp_screen.knowledge.rules.phases import ASSESSMENT, DECISION, FINDINGS, GATE, rule
 
 TOPIC = "safety"
 ADULT_AGE = 18  # the article and the guidance behind these rules address adults

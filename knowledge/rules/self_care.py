@@ -3,11 +3,11 @@ responder type, given whenever exercise advice may be given at all (never beside
 flag that withholds it, nor before the warning-sign questions are answered), with the
 course and help-seeking advice worded for recent or persistent pain, and two additions the
 answers call for."""
-from engine.conditions import answer, at_least_value, concluded, not_concluded, unless
-from engine.rulebook import conclude
-from knowledge.facts import ExerciseAdviceWithheld, PossibleCause, SelfCareAdvice
-from knowledge.rules.criteria import CHRONIC_WEEKS
-from knowledge.rules.phases import ADVICE, rule
+from lbp_screen.engine.conditions import answer, at_least_value, concluded, not_concluded, unless
+from lbp_screen.engine.rulebook import conclude
+from lbp_screen.knowledge.facts import ExerciseAdviceWithheld, PossibleCause, SelfCareAdvice
+from lbp_screen.knowledge.rules.criteria import CHRONIC_WEEKS
+from lbp_screen.knowledge.rules.phases import ADVICE, rule
 
 TOPIC = "self_care"
 GATE_OPEN = not_concluded(ExerciseAdviceWithheld)

@@ -21,12 +21,12 @@ Decided openly:
   exercises are cautions, not vetoes: done beside support they stay useful.
 - Knee pain makes kneeling exercises a caution.
 """
-from engine.conditions import among, answer, any_of, at_least_value, concluded, not_concluded
-from engine.rulebook import conclude
-from knowledge.exercises import EXERCISES
-from knowledge.facts import ExerciseAdvice, ExerciseAdviceWithheld, LoadVeto, PossibleCause
-from knowledge.rules.phases import REVIEW, VETO, rule
-from knowledge.vetoes import VETOES
+from lbp_screen.engine.conditions import among, answer, any_of, at_least_value, concluded, not_concluded
+from lbp_screen.engine.rulebook import conclude
+from lbp_screen.knowledge.exercises import EXERCISES
+from lbp_screen.knowledge.facts import ExerciseAdvice, ExerciseAdviceWithheld, LoadVeto, PossibleCause
+from lbp_screen.knowledge.rules.phases import REVIEW, VETO, rule
+from lbp_screen.knowledge.vetoes import VETOES
 
 TOPIC = "exercises"
 FALLS_RISK_AGE = 65  # NICE CG161 assesses falls risk from 65: balance work then needs support

@@ -1,7 +1,7 @@
 """What the in-process command-line tests share."""
 from click.testing import CliRunner, Result
 
-from cli.main import lbp
+from lbp_screen.main import lbp
 
 
 def invoke_lbp(args, input=None) -> Result:

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 from click.testing import CliRunner
 
-from cli.main import lbp
+from lbp_screen.main import lbp
 from tests import bundled
 
 GOOD = "case_id,age,sitting,standing\nc-1,45,worse,better\nc-2,60,better,worse\n"

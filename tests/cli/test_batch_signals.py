@@ -361,7 +361,7 @@ def test_a_stop_signal_whose_keyboardinterrupt_a_library_swallowed_still_stops_t
     """C code that runs Python code and clears any error (a ``__hash__`` or ``__del__``
     called from a library) can swallow the handler's KeyboardInterrupt: seen once in about
     thirty SIGTERMs under load, when the run went on to the end and exited 3."""
-    from engine import batch, tables
+    from lbp_screen.engine import batch, tables
     from tests.cli.conftest import invoke_lbp
 
     monkeypatch.setattr(tables, "CHUNK_ROWS", 10)

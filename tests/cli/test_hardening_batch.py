@@ -13,7 +13,7 @@ import sys
 import pandas as pd
 import pytest
 
-from engine import files
+from lbp_screen.engine import files
 from tests.cli.conftest import invoke_lbp
 
 GOOD = "case_id,sitting,standing\nc-1,worse,better\nc-2,better,worse\n"

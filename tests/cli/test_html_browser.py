@@ -27,8 +27,8 @@ import subprocess
 import pytest
 
 from tests import bundled
-from engine.explain import Target
-from engine.report_html import explanation_html
+from lbp_screen.engine.explain import Target
+from lbp_screen.engine.report_html import explanation_html
 from tests.conftest import CASES_DIR
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

@@ -13,8 +13,8 @@ import sys
 
 import pytest
 
-from engine.interview import InterviewPlan, InterviewSession
-from knowledge.vocabulary import GROUPS
+from lbp_screen.engine.interview import InterviewPlan, InterviewSession
+from lbp_screen.knowledge.vocabulary import GROUPS
 from tests.cli.conftest import invoke_lbp
 from tests.conftest import KB
 

@@ -22,12 +22,14 @@ from types import SimpleNamespace
 
 import pytest
 
-import cli.interview
-from engine.errors import OutputError, ScreeningError
-import engine.interview
-from engine.interview import InterviewSession
-from engine.vocabulary import ECHO_LIMIT, MISSING_LOOKALIKES, Choice, FieldSpec, Invalid
-from knowledge.vocabulary import EFFECT, YES_NO
+import lbp_screen as cli
+import lbp_screen.interview
+from lbp_screen.engine.errors import OutputError, ScreeningError
+import lbp_screen.engine.interview
+from lbp_screen import engine
+from lbp_screen.engine.interview import InterviewSession
+from lbp_screen.engine.vocabulary import ECHO_LIMIT, MISSING_LOOKALIKES, Choice, FieldSpec, Invalid
+from lbp_screen.knowledge.vocabulary import EFFECT, YES_NO
 from tests.cli.conftest import invoke_lbp
 from tests.cli.test_interview_cmd import EXTENSION_CASE, asked_for, interview, question_shown
 from tests.conftest import KB

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from tests import bundled
-from cli.main import lbp
-from engine.rulebook_doc import citations
+from lbp_screen.main import lbp
+from lbp_screen.engine.rulebook_doc import citations
 
 KB = bundled.load_knowledge_base()
 RULE_IDS = [rule.id for rule in KB.rules]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from knowledge.outputs import RESULT_KEYS
+from lbp_screen.knowledge.outputs import RESULT_KEYS
 from tests.cli.conftest import invoke_lbp
 
 EXTENSION = ["sitting=worse", "bending_forward=worse", "standing=better", "walking=better", "age=40"]

@@ -7,8 +7,8 @@ Usage: python -m tests.engine.stale_agenda_probe [stable|depth]
 import json
 import sys
 
-from engine.experta_compat import NOT, Fact, KnowledgeEngine, Rule
-from engine.strategy import StableStrategy
+from lbp_screen.engine.experta_compat import NOT, Fact, KnowledgeEngine, Rule
+from lbp_screen.engine.strategy import StableStrategy
 from experta.strategies import DepthStrategy
 
 NEGATED = ("a", "b", "c", "d", "e")

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine import batch, tables
-from engine.batch import BatchSummary, load_knowledge_base
-from engine.service import ScreeningService
-from engine.tables import BatchInputError
+from lbp_screen.engine import batch, tables
+from lbp_screen.engine.batch import BatchSummary, load_knowledge_base
+from lbp_screen.engine.service import ScreeningService
+from lbp_screen.engine.tables import BatchInputError
 from tests.engine.toy_kb import RULES, TOY_KB, toy_kb
 
 SERVICE = ScreeningService(TOY_KB)

@@ -2,7 +2,7 @@
 at_least_of, value tests on concluded facts, and plain-word descriptions."""
 import pytest
 
-from engine.conditions import (
+from lbp_screen.engine.conditions import (
     ConclusionIndex, Truth, all_of, among, answer, any_of, at_least, at_least_held, at_least_of,
     at_least_value, below, below_value, case_pattern_constraints, concluded, not_answered,
     not_concluded, one_of,

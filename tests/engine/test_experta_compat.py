@@ -3,7 +3,7 @@ import collections
 import subprocess
 import sys
 
-from engine.experta_compat import Fact, KnowledgeEngine, Rule
+from lbp_screen.engine.experta_compat import Fact, KnowledgeEngine, Rule
 from tests.conftest import ROOT
 
 
@@ -30,7 +30,7 @@ def test_the_mapping_alias_is_taken_back_after_import():
 
 
 def test_a_fresh_interpreter_imports_experta_through_the_shim():
-    done = subprocess.run([sys.executable, "-c", "import engine.experta_compat, experta; "
+    done = subprocess.run([sys.executable, "-c", "import lbp_screen.engine.experta_compat, experta; "
                            "import collections; print(hasattr(collections, 'Mapping'))"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -46,7 +46,7 @@ def test_without_the_shim_frozendict_fails_on_this_python():
 
 
 def test_scalar_fact_builds_the_same_fact_as_experta_s_constructor():
-    from engine.experta_compat import scalar_fact
+    from lbp_screen.engine.experta_compat import scalar_fact
     values = {"word": "hello", "count": 3, "ratio": 0.5, "flag": True, "nothing": None}
     fast, slow = scalar_fact(Greeting, values), Greeting(**values)
     assert type(fast) is Greeting and fast == slow and vars(fast) == vars(slow)
@@ -54,7 +54,7 @@ def test_scalar_fact_builds_the_same_fact_as_experta_s_constructor():
 
 
 def test_scalar_fact_leaves_other_values_to_experta_s_freezing():
-    from engine.experta_compat import scalar_fact
+    from lbp_screen.engine.experta_compat import scalar_fact
     fact = scalar_fact(Greeting, {"words": ["a", "b"]})
     assert fact == Greeting(words=["a", "b"])
     assert type(fact["words"]).__name__ == "frozenlist"

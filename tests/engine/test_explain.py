@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.conditions import Truth, answer, concluded, not_concluded
-from engine.explain import Explanation, Target
-from engine.rulebook import Tally, conclude
-from engine.runner import Screener
+from lbp_screen.engine.conditions import Truth, answer, concluded, not_concluded
+from lbp_screen.engine.explain import Explanation, Target
+from lbp_screen.engine.rulebook import Tally, conclude
+from lbp_screen.engine.runner import Screener
 from tests.engine.toy_kb import Finding, FindingCount, Verdict, toy_kb, toy_rule
 
 

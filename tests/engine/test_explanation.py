@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from engine.conditions import Truth, answer
-from engine.explain import Target, UnknownTarget
-from engine.explain_render import explanation_markdown, explanation_text, mermaid
-from engine.report_html import explanation_html
-from engine.rulebook import conclude
-from engine.service import ScreeningService
+from lbp_screen.engine.conditions import Truth, answer
+from lbp_screen.engine.explain import Target, UnknownTarget
+from lbp_screen.engine.explain_render import explanation_markdown, explanation_text, mermaid
+from lbp_screen.engine.report_html import explanation_html
+from lbp_screen.engine.rulebook import conclude
+from lbp_screen.engine.service import ScreeningService
 from tests.engine.toy_kb import TOY_KB, Verdict, toy_kb, toy_rule
 
 SERVICE = ScreeningService(TOY_KB)

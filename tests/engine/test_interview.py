@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine.conditions import (
+from lbp_screen.engine.conditions import (
     Labels, answer, any_of, below_value, concluded, not_answered, one_of,
 )
-from engine.experta_compat import Fact
-from engine.interview import InterviewPlan, InterviewSession, question_order
-from engine.rulebook import KnowledgeBase, RuleSpec, conclude
-from engine.vocabulary import Choice, FieldSpec, Invalid, Number, Text, Vocabulary
+from lbp_screen.engine.experta_compat import Fact
+from lbp_screen.engine.interview import InterviewPlan, InterviewSession, question_order
+from lbp_screen.engine.rulebook import KnowledgeBase, RuleSpec, conclude
+from lbp_screen.engine.vocabulary import Choice, FieldSpec, Invalid, Number, Text, Vocabulary
 
 YES_NO = Choice("yes/no", ("yes", "no"), {"yes": "yes", "y": "yes", "no": "no", "n": "no"})
 LEG = Choice("leg", ("none", "one", "both"), {"none": "none", "one": "one", "both": "both"})

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine.interview import InterviewPlan
-from engine.service import ScreeningService
-from engine.vocabulary import CaseError, Choice, Invalid
+from lbp_screen.engine.interview import InterviewPlan
+from lbp_screen.engine.service import ScreeningService
+from lbp_screen.engine.vocabulary import CaseError, Choice, Invalid
 from tests.engine.toy_kb import TOY_KB, toy_cases
 
 SERVICE = ScreeningService(TOY_KB)

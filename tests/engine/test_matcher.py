@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 
-from engine.conditions import answer, any_of, concluded, not_answered, not_concluded, one_of, unless
-from engine.experta_compat import ReteMatcher
-from engine.matcher import CompiledRulebookMatcher
-from engine.rulebook import conclude
-from engine.runner import Screener
+from lbp_screen.engine.conditions import answer, any_of, concluded, not_answered, not_concluded, one_of, unless
+from lbp_screen.engine.experta_compat import ReteMatcher
+from lbp_screen.engine.matcher import CompiledRulebookMatcher
+from lbp_screen.engine.rulebook import conclude
+from lbp_screen.engine.runner import Screener
 from tests.engine.toy_kb import TOY_KB, Finding, Verdict, toy_cases, toy_kb, toy_rule
 
 

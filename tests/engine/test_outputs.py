@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.outputs import (
+from lbp_screen.engine.outputs import (
     ENGINE_COLUMNS, ENGINE_RESULT_KEYS, Column, Expectation, OutputShapeError, TableLayout,
 )
-from engine.service import ScreeningService
+from lbp_screen.engine.service import ScreeningService
 from tests.engine.toy_kb import RESULT_KEYS, RULES, TABLE, TOY_KB, toy_kb
 
 SERVICE = ScreeningService(TOY_KB)

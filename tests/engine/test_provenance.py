@@ -9,10 +9,10 @@ import re
 
 import pandas as pd
 
-import engine
-from engine.batch import BatchSummary
-from engine.rulebook import files_digest
-from engine.service import ScreeningService
+from lbp_screen import engine
+from lbp_screen.engine.batch import BatchSummary
+from lbp_screen.engine.rulebook import files_digest
+from lbp_screen.engine.service import ScreeningService
 from tests.engine import toy_kb as toy_module
 from tests.engine.toy_kb import RULES, TOY_KB, toy_kb
 

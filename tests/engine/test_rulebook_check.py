@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine.conditions import (
+from lbp_screen.engine.conditions import (
     answer, any_of, at_least_value, concluded, not_answered, one_of, unless,
 )
-from engine.rulebook import RulebookError, check_rulebook, compile_engine, conclude
-from engine.runner import Screener
-from engine.service import ScreeningService
+from lbp_screen.engine.rulebook import RulebookError, check_rulebook, compile_engine, conclude
+from lbp_screen.engine.runner import Screener
+from lbp_screen.engine.service import ScreeningService
 from tests.engine.toy_kb import RULES, TOY_KB, Finding, Verdict, toy_kb, toy_rule
 
 FEVER = [answer("fever", "yes")]

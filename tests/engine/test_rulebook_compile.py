@@ -1,9 +1,9 @@
 """Compiling a rulebook into one experta engine: discovery order, firing, Tally, digests."""
 import pathlib
 
-from engine.conditions import answer, at_least, at_least_of, concluded, not_answered
-from engine.rulebook import Tally, compile_engine, conclude, files_digest
-from engine.runner import Screener
+from lbp_screen.engine.conditions import answer, at_least, at_least_of, concluded, not_answered
+from lbp_screen.engine.rulebook import Tally, compile_engine, conclude, files_digest
+from lbp_screen.engine.runner import Screener
 from tests.engine.toy_kb import Finding, FindingCount, Verdict, toy_kb, toy_rule
 
 

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from engine.errors import InputError, ScreeningError
-from engine.rulebook_render import rulebook_markdown, rulebook_text
-from engine.service import ScreeningService
-from engine.vocabulary import CaseError
+from lbp_screen.engine.errors import InputError, ScreeningError
+from lbp_screen.engine.rulebook_render import rulebook_markdown, rulebook_text
+from lbp_screen.engine.service import ScreeningService
+from lbp_screen.engine.vocabulary import CaseError
 from tests.engine.toy_kb import RULES, TOY_KB, toy_kb
 
 SERVICE = ScreeningService(TOY_KB)

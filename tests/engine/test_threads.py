@@ -10,10 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from engine.bench import synthetic_rows
-from engine.runner import screener_for
-from engine.service import ScreeningService
-from engine.vocabulary import CaseError
+from lbp_screen.engine.bench import synthetic_rows
+from lbp_screen.engine.runner import screener_for
+from lbp_screen.engine.service import ScreeningService
+from lbp_screen.engine.vocabulary import CaseError
 from tests.engine.toy_kb import TOY_KB
 
 SERVICE = ScreeningService(TOY_KB)

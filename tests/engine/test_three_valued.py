@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from engine.conditions import (
+from lbp_screen.engine.conditions import (
     Truth, all_of_these, answer, any_of, at_least_of, at_least_value, below_value, not_answered,
     one_of, unless,
 )
-from engine.rulebook import conclude
-from engine.runner import Screener
+from lbp_screen.engine.rulebook import conclude
+from lbp_screen.engine.runner import Screener
 from tests.engine.toy_kb import Verdict, toy_cases, toy_kb, toy_rule
 
 HELD, FAILED, UNKNOWN = Truth.HELD, Truth.FAILED, Truth.UNKNOWN

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from engine.service import ScreeningService
-from engine.vocabulary import CaseError, InvalidJSON, DuplicateField, parse_json
+from lbp_screen.engine.service import ScreeningService
+from lbp_screen.engine.vocabulary import CaseError, InvalidJSON, DuplicateField, parse_json
 from tests.engine.toy_kb import TOY_KB, VOCABULARY
 
 

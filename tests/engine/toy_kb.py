@@ -17,14 +17,14 @@ from typing import Any, Iterable, Mapping
 
 from hypothesis import strategies as st
 
-from engine.conditions import (
+from lbp_screen.engine.conditions import (
     Labels, answer, any_of, at_least, below_value, concluded, not_answered, not_concluded, unless,
 )
-from engine.experta_compat import Fact
-from engine.outputs import Column, Expectation, SummaryCount, TableLayout
-from engine.rulebook import Conclude, KnowledgeBase, RuleSpec, Source, Tally, conclude
-from engine.rulebook_doc import Catalogue, Phase, Reference
-from engine.vocabulary import Choice, FieldSpec, Number, Premise, Text, Vocabulary
+from lbp_screen.engine.experta_compat import Fact
+from lbp_screen.engine.outputs import Column, Expectation, SummaryCount, TableLayout
+from lbp_screen.engine.rulebook import Conclude, KnowledgeBase, RuleSpec, Source, Tally, conclude
+from lbp_screen.engine.rulebook_doc import Catalogue, Phase, Reference
+from lbp_screen.engine.vocabulary import Choice, FieldSpec, Number, Premise, Text, Vocabulary
 
 
 class ToyCase(Fact):

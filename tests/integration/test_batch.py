@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tests import bundled
-from engine import batch, tables
-from engine.privacy import identifier_reason
-from engine.tables import BatchInputError
+from lbp_screen.engine import batch, tables
+from lbp_screen.engine.privacy import identifier_reason
+from lbp_screen.engine.tables import BatchInputError
 
 KB = bundled.KB
 SERVICE = bundled.SERVICE

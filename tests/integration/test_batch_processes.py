@@ -15,8 +15,8 @@ import types
 
 import pytest
 
-from engine import batch
-from engine.errors import ScreeningError
+from lbp_screen.engine import batch
+from lbp_screen.engine.errors import ScreeningError
 from tests import bundled
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),

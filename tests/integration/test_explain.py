@@ -15,13 +15,13 @@ import pytest
 from hypothesis import given, settings
 
 from tests import bundled
-from engine.conditions import Answer, Concluded, NotAnswered, NotConcluded, Unless, OneOf, Truth
-from engine.experta_compat import KnowledgeEngine
-from engine.explain import Explanation, Target, UnknownTarget
-from engine.interview import open_question_finder
-from engine.rulebook import compile_engine
-from engine.vocabulary import Choice, Number
-from knowledge.facts import ResponderTally
+from lbp_screen.engine.conditions import Answer, Concluded, NotAnswered, NotConcluded, Unless, OneOf, Truth
+from lbp_screen.engine.experta_compat import KnowledgeEngine
+from lbp_screen.engine.explain import Explanation, Target, UnknownTarget
+from lbp_screen.engine.interview import open_question_finder
+from lbp_screen.engine.rulebook import compile_engine
+from lbp_screen.engine.vocabulary import Choice, Number
+from lbp_screen.knowledge.facts import ResponderTally
 from tests.conftest import CASES_DIR, KB, valid_cases
 
 CASE_FILES = sorted(CASES_DIR.glob("*.json"))

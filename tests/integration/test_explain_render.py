@@ -7,11 +7,11 @@ import pathlib
 
 import pytest
 
-import engine
+from lbp_screen import engine
 from tests import bundled
-from engine.explain import Target
-from engine.explain_render import explanation_markdown, explanation_text, mermaid
-from engine.report_html import explanation_html
+from lbp_screen.engine.explain import Target
+from lbp_screen.engine.explain_render import explanation_markdown, explanation_text, mermaid
+from lbp_screen.engine.report_html import explanation_html
 from tests.conftest import CASES_DIR
 
 ENGINE = pathlib.Path(engine.__file__).parent

@@ -8,8 +8,8 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from tests import bundled
-from engine.interview import InterviewPlan, InterviewSession, question_order
-from knowledge.vocabulary import GROUPS
+from lbp_screen.engine.interview import InterviewPlan, InterviewSession, question_order
+from lbp_screen.knowledge.vocabulary import GROUPS
 from tests.conftest import KB, canonical_answer, consistent
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 
 from tests import bundled
-from engine.experta_compat import ReteMatcher
-from engine.runner import Screener, TracingEngine
+from lbp_screen.engine.experta_compat import ReteMatcher
+from lbp_screen.engine.runner import Screener, TracingEngine
 from tests.conftest import CASES_DIR, valid_cases
 
 KB = bundled.load_knowledge_base()

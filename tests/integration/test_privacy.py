@@ -8,8 +8,8 @@ import json
 import pytest
 from hypothesis import given, strategies as st
 
-from engine.privacy import identifier_in_value, identifier_reason
-from engine.vocabulary import WITHHELD, CaseError
+from lbp_screen.engine.privacy import identifier_in_value, identifier_reason
+from lbp_screen.engine.vocabulary import WITHHELD, CaseError
 from tests import bundled
 from tests.cli.conftest import invoke_lbp
 

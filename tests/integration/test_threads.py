@@ -20,7 +20,7 @@ def _screen_or_error(raw):
 
 
 def test_regression_threads_sharing_one_engine_gave_wrong_screenings():
-    from engine.bench import synthetic_rows
+    from lbp_screen.engine.bench import synthetic_rows
     cases = [raw for _, raw in synthetic_rows(bundled.KB, 2000, seed=11)]
     sequential = [_screen_or_error(c) for c in cases]
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from engine.vocabulary import CaseError
-from knowledge.vocabulary import VOCABULARY
+from lbp_screen.engine.vocabulary import CaseError
+from lbp_screen.knowledge.vocabulary import VOCABULARY
 
 
 def validate(raw, label=None):
@@ -141,7 +141,7 @@ def test_numbers_must_use_ascii_digits():
 def test_regression_a_huge_integer_is_refused_not_an_overflow_error():
     """Found in hardening: a 400-digit integer for a number or a yes/no field raised
     OverflowError (int too large to convert to float) through to the user."""
-    from knowledge.vocabulary import VOCABULARY
+    from lbp_screen.knowledge.vocabulary import VOCABULARY
     huge = 10 ** 400
     for field in ("age", "fever"):
         with pytest.raises(CaseError) as refused:
@@ -163,14 +163,14 @@ def test_regression_a_huge_integer_is_refused_not_an_overflow_error():
 def test_regression_json_that_is_not_standard_or_not_usable_is_refused_clearly(text, why):
     """Found in hardening: NaN in a JSON value was read as not known, a 5,000-digit integer
     and deep nesting ended in tracebacks.  One reader refuses each with its reason."""
-    from engine.vocabulary import InvalidJSON, parse_json
+    from lbp_screen.engine.vocabulary import InvalidJSON, parse_json
     with pytest.raises(InvalidJSON, match=re.escape(why)):
         parse_json(text)
 
 
 def test_regression_nan_in_a_json_lines_batch_refuses_the_file(tmp_path):
     from click.testing import CliRunner
-    from cli.main import lbp
+    from lbp_screen.main import lbp
     source = tmp_path / "in.jsonl"
     source.write_text('{"case_id": "c-1", "age": 40}\n{"case_id": "c-2", "age": NaN}\n')
     done = CliRunner().invoke(lbp, ["batch", str(source), "-o", str(tmp_path / "out.jsonl")],
@@ -182,7 +182,7 @@ def test_regression_nan_in_a_json_lines_batch_refuses_the_file(tmp_path):
 def test_regression_an_identifier_typed_into_an_answer_is_withheld_from_the_error():
     """Found in hardening: an e-mail address or phone number typed into `sitting` (or as an
     unknown field's value) was echoed in stderr and in the batch's error row."""
-    from knowledge.vocabulary import VOCABULARY
+    from lbp_screen.knowledge.vocabulary import VOCABULARY
     for value in ("john.smith@example.org", "07700 900123"):
         with pytest.raises(CaseError) as refused:
             VOCABULARY.validate({"sitting": value, "patient_email": value})
@@ -192,7 +192,7 @@ def test_regression_an_identifier_typed_into_an_answer_is_withheld_from_the_erro
 
 
 def test_regression_a_huge_cell_is_echoed_as_a_short_marked_prefix():
-    from knowledge.vocabulary import VOCABULARY
+    from lbp_screen.knowledge.vocabulary import VOCABULARY
     with pytest.raises(CaseError) as refused:
         VOCABULARY.validate({"sitting": "x" * 10_000_000})
     message = str(refused.value)

@@ -3,11 +3,11 @@ unanswered question is never read as an answer."""
 import pytest
 
 from tests import bundled
-from engine.conditions import Truth, all_of
-from engine.vocabulary import Choice, Number
-from knowledge.causes import CAUSES
-from knowledge.rules import causes as cause_rules
-from knowledge.vocabulary import VOCABULARY
+from lbp_screen.engine.conditions import Truth, all_of
+from lbp_screen.engine.vocabulary import Choice, Number
+from lbp_screen.knowledge.causes import CAUSES
+from lbp_screen.knowledge.rules import causes as cause_rules
+from lbp_screen.knowledge.vocabulary import VOCABULARY
 from tests.conftest import KB
 
 

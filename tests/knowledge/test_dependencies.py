@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
-import engine
+from lbp_screen import engine
 from tests import bundled
-from cli.main import lbp
-from engine.explain import explain
-from engine.interview import InterviewPlan, InterviewSession
-from engine.vocabulary import Choice
-from knowledge.vocabulary import GROUPS
+from lbp_screen.main import lbp
+from lbp_screen.engine.explain import explain
+from lbp_screen.engine.interview import InterviewPlan, InterviewSession
+from lbp_screen.engine.vocabulary import Choice
+from lbp_screen.knowledge.vocabulary import GROUPS
 from tests.conftest import KB, valid_cases
 
 PREMISED = [spec for spec in KB.vocabulary if spec.premise is not None]
@@ -138,6 +138,6 @@ def test_every_premise_comes_before_its_question_in_the_vocabulary():
 
 
 def test_the_bench_never_generates_a_contradictory_case():
-    from engine.bench import synthetic_rows
+    from lbp_screen.engine.bench import synthetic_rows
     for _, raw in synthetic_rows(KB, 300, seed=5):
         bundled.screen(raw)  # raises CaseError on a contradiction

@@ -5,12 +5,12 @@ import pytest
 from hypothesis import given, strategies as st
 
 from tests import bundled
-from engine.conditions import NotConcluded
-from engine.rulebook import Conclude
-from knowledge.exercises import DIRECTIONS, EXERCISES, EXTENSION, FLEXION, LOADS, NEUTRAL
-from knowledge.facts import ExerciseAdvice, ExerciseAdviceWithheld
-from knowledge.rules import exercises as exercise_rules
-from knowledge.rules.phases import ADVICE, REVIEW
+from lbp_screen.engine.conditions import NotConcluded
+from lbp_screen.engine.rulebook import Conclude
+from lbp_screen.knowledge.exercises import DIRECTIONS, EXERCISES, EXTENSION, FLEXION, LOADS, NEUTRAL
+from lbp_screen.knowledge.facts import ExerciseAdvice, ExerciseAdviceWithheld
+from lbp_screen.knowledge.rules import exercises as exercise_rules
+from lbp_screen.knowledge.rules.phases import ADVICE, REVIEW
 from tests.conftest import CALM_WARNING_SIGNS, KB, consistent, valid_cases
 
 # The contract's exercise ids, in the contract's (and the article's) order.
@@ -304,8 +304,8 @@ def test_vetoes_reach_every_exercise_by_its_loads_so_a_new_exercise_needs_no_rul
     """Every avoid veto a rule raises concludes advice for exactly the catalogue's exercises
     whose loads it catches, and every caution veto has a review rule for each offered one:
     both are derived from the catalogues, not listed by hand."""
-    from knowledge.rules import vetoes as veto_rules
-    from knowledge.vetoes import VETOES
+    from lbp_screen.knowledge.rules import vetoes as veto_rules
+    from lbp_screen.knowledge.vetoes import VETOES
     raised = {dict(a.values)["veto"] for r in veto_rules.RULES for a in r.then}
     assert raised == set(VETOES)
     for rule in veto_rules.RULES:

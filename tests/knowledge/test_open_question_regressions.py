@@ -1,7 +1,7 @@
 """Regressions in which unanswered questions the result warns about (unknown is not no)."""
 from __future__ import annotations
 
-from engine.interview import question_plan
+from lbp_screen.engine.interview import question_plan
 from tests import bundled
 
 KB = bundled.KB

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from tests import bundled
-from knowledge.rules.psychosocial import ITEMS
+from lbp_screen.knowledge.rules.psychosocial import ITEMS
 from tests.conftest import KB, valid_cases
 
 FIELDS = [field for field, _, _ in ITEMS]
@@ -123,7 +123,7 @@ def test_the_stratification_is_not_a_diagnosis_and_the_items_cite_keele():
 
 
 def test_stress_is_a_possible_contributor_not_a_mechanism():
-    from knowledge.causes import CAUSES
+    from lbp_screen.knowledge.causes import CAUSES
     assert "possible contributor" in CAUSES["stress_anxiety"].description
     for rule in KB.rules:
         if rule.id.startswith("R-CAUSE-STRESS"):

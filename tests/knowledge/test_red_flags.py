@@ -9,8 +9,8 @@ the feature answered "no".
 import pytest
 
 from tests import bundled
-from knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_LEVELS
-from knowledge.rules import red_flags
+from lbp_screen.knowledge.red_flags import RED_FLAG_CONDITIONS, URGENCY_LEVELS
+from lbp_screen.knowledge.rules import red_flags
 from tests.conftest import KB, ROOT
 
 # rule id -> (minimal firing case, condition, urgency, flag id)

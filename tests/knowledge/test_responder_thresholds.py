@@ -12,15 +12,15 @@ import pytest
 from hypothesis import given, strategies as st
 
 from tests import bundled
-from engine.conditions import ConclusionIndex, Truth, all_of
-from engine.rulebook import Conclude
-from knowledge.facts import Responder, ResponderTally
-from knowledge.rules import responder
-from knowledge.rules.responder import (
+from lbp_screen.engine.conditions import ConclusionIndex, Truth, all_of
+from lbp_screen.engine.rulebook import Conclude
+from lbp_screen.knowledge.facts import Responder, ResponderTally
+from lbp_screen.knowledge.rules import responder
+from lbp_screen.knowledge.rules.responder import (
     EVIDENCE_RULES, MIN_FINDINGS_CEILING, MIN_FINDINGS_FLOOR, MIN_LEAD_CEILING, MIN_LEAD_FLOOR,
     RULES, TALLY_RULE, TYPE_MIN_FINDINGS, TYPE_MIN_LEAD, ResponderThresholdError, build_rules,
 )
-from knowledge.vocabulary import VOCABULARY
+from lbp_screen.knowledge.vocabulary import VOCABULARY
 from tests.conftest import KB, ROOT
 
 NAMED_TALLY = re.compile(
@@ -129,15 +129,19 @@ def test_type_min_lead_3_does_not_crash_three_for_one_against():
 
 
 def test_a_knowledge_base_with_broken_thresholds_cannot_be_imported(tmp_path):
-    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    rules_file = tmp_path / "knowledge" / "rules" / "responder.py"
+    # A copy of the package as installed (cli/ is lbp_screen; engine/ and knowledge/ inside)
+    package = tmp_path / "lbp_screen"
+    skip = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "cli", package, ignore=skip)
+    shutil.copytree(ROOT / "engine", package / "engine", ignore=skip)
+    shutil.copytree(ROOT / "knowledge", package / "knowledge", ignore=skip)
+    rules_file = package / "knowledge" / "rules" / "responder.py"
     text = rules_file.read_text(encoding="utf-8")
     assert "TYPE_MIN_LEAD = 2" in text
     rules_file.write_text(text.replace("TYPE_MIN_LEAD = 2", "TYPE_MIN_LEAD = 3"), encoding="utf-8")
     imported = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.path[:0] = sys.argv[1:3]; import knowledge",
-         str(tmp_path), str(ROOT)],
+        [sys.executable, "-c", "import sys; sys.path[:0] = sys.argv[1:2]; import lbp_screen.knowledge; "
+         "print(lbp_screen.knowledge.__file__)", str(tmp_path)],
         capture_output=True, text=True, timeout=120)
     assert imported.returncode != 0
     assert "ResponderThresholdError" in imported.stderr

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 
 from tests import bundled
-from engine.conditions import answer, any_of, at_least_value, not_answered, one_of
-from engine.rulebook import RULE_ID, RulebookError, check_rulebook, conclude, files_digest
-from engine.rulebook_doc import citations, rule_entries
-from knowledge.reference import CATALOGUES, PHASES
-from knowledge.vocabulary import WORDING
+from lbp_screen.engine.conditions import answer, any_of, at_least_value, not_answered, one_of
+from lbp_screen.engine.rulebook import RULE_ID, RulebookError, check_rulebook, conclude, files_digest
+from lbp_screen.engine.rulebook_doc import citations, rule_entries
+from lbp_screen.knowledge.reference import CATALOGUES, PHASES
+from lbp_screen.knowledge.vocabulary import WORDING
 from tests.conftest import CASES_DIR, valid_cases
 from tests.engine.toy_kb import Verdict, toy_kb, toy_rule
 

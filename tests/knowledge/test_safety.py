@@ -3,7 +3,7 @@ all exercise advice, the population warnings, and the assessment wording per urg
 import pytest
 
 from tests import bundled
-from knowledge.facts import ExerciseAdviceWithheld
+from lbp_screen.knowledge.facts import ExerciseAdviceWithheld
 from tests.conftest import CALM_WARNING_SIGNS
 
 # Extension responder by every question the responder rules ask, and nothing else.

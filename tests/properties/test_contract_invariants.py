@@ -8,10 +8,10 @@ import sys
 
 from hypothesis import given, strategies as st
 
-from engine.vocabulary import WITHHELD
+from lbp_screen.engine.vocabulary import WITHHELD
 from tests import bundled
-from engine.conditions import ConclusionIndex, NotAnswered, Truth
-from engine.vocabulary import CaseError
+from lbp_screen.engine.conditions import ConclusionIndex, NotAnswered, Truth
+from lbp_screen.engine.vocabulary import CaseError
 from tests.conftest import KB, ROOT, consistent, raw_cases, valid_cases
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from tests import bundled
-from knowledge.exercises import EXERCISES
-from knowledge.rules import responder
+from lbp_screen.knowledge.exercises import EXERCISES
+from lbp_screen.knowledge.rules import responder
 from tests.conftest import CALM_WARNING_SIGNS, consistent, valid_cases
 from tests.properties.test_safety_invariants import LEANINGS, screened_cases
 

@@ -8,7 +8,7 @@ import tempfile
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine.vocabulary import CaseError
+from lbp_screen.engine.vocabulary import CaseError
 from tests import bundled
 from tests.cli.conftest import invoke_lbp
 from tests.conftest import hostile_cases

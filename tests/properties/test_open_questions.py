@@ -14,10 +14,10 @@ import random
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests import bundled
-from engine.conditions import among
-from engine.interview import question_plan
-from knowledge.facts import RedFlag
-from knowledge.red_flags import URGENCY_LEVELS
+from lbp_screen.engine.conditions import among
+from lbp_screen.engine.interview import question_plan
+from lbp_screen.knowledge.facts import RedFlag
+from lbp_screen.knowledge.red_flags import URGENCY_LEVELS
 from tests.conftest import KB
 from tests.properties.test_safety_invariants import screened_cases
 

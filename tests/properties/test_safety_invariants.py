@@ -10,7 +10,7 @@ an otherwise advisable back meets each route to each flag, invariant 2's real te
 from hypothesis import given, strategies as st
 
 from tests import bundled
-from knowledge.red_flags import URGENCY_LEVELS
+from lbp_screen.knowledge.red_flags import URGENCY_LEVELS
 from tests.conftest import KB, consistent, valid_cases
 from tests.knowledge.test_red_flags import FIRING, MORE_FIRING
 
