@@ -1,7 +1,7 @@
 """The ``lbp`` command: parse arguments, call the screening service, format output.
 
-The face loads the bundled knowledge base (``service()``, the only place it does) and
-hands it to ``engine.service.ScreeningService``.  The library's errors become
+It screens through the library's service over the bundled knowledge base
+(``lbp_screen.service()``, the one place a face loads it).  The library's errors become
 ``click.ClickException`` in one place (``library_errors``), so bad input prints
 ``Error: ...`` on stderr with exit status 1 and never a traceback; usage errors are
 click's (exit status 2).  ``--format`` choices come from the one format registry.
@@ -9,24 +9,21 @@ click's (exit status 2).  ``--format`` choices come from the one format registry
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import signal
 from importlib import metadata
 
 import click
 
+import lbp_screen
 from lbp_screen import inputs
 from lbp_screen.engine.formats import formats
 from lbp_screen.engine.rulebook_render import vocabulary_text
-from lbp_screen.engine.service import ScreeningError, ScreeningService, json_text
+from lbp_screen.engine.service import ScreeningError, json_text
 
 
-@functools.cache
-def service() -> ScreeningService:
-    """The screening service over the bundled knowledge base (loaded on first use)."""
-    from lbp_screen.knowledge import KNOWLEDGE_BASE
-    return ScreeningService(KNOWLEDGE_BASE)
+# The screening service over the bundled knowledge base: the library's own, one per process.
+service = lbp_screen.service
 
 
 @contextlib.contextmanager
