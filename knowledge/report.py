@@ -50,7 +50,7 @@ def result_text(result: Mapping[str, Any], rule_title: Callable[[str], str]) -> 
             lines.append(f"{heading}:")
             for entry in exercises[kind]:
                 reason = f": {entry['reason']}" if entry.get("reason") else ""
-                lines.append(f"  - {entry['id']}{reason}")
+                lines.append(f"  - {entry['name']} [{entry['id']}]{reason}")
     if not any(exercises.values()):
         if result["urgency"] in PRESSING_URGENCIES:
             lines.append("Exercises: withheld until a clinician has assessed the red flags above")

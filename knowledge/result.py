@@ -226,7 +226,7 @@ def _exercises(advice, ordered):
         if kind is not None:
             entries = sections[kind]
             found = by_exercise_and_kind[(exercise_id, kind)]
-            entry = {"id": exercise_id}
+            entry = {"id": exercise_id, "name": EXERCISES[exercise_id].name}
             rules = ordered(f["rule"] for f in found)
             if kind != "recommended":
                 # one rule may give several reasons (a veto rule applying two vetoes)
