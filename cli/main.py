@@ -97,9 +97,13 @@ def lbp():
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @fact_option()
 @click.option("--check", is_flag=True,
-              help="Compare each annotated case with the outcome written beside it; exit 1 on a mismatch.")
+              help="Compare each annotated case with the outcome written beside it: one line "
+                   "per case and a verdict; exit 1 on a mismatch.")
+@click.option("--full", is_flag=True,
+              help="With --check: print the full results too (the check lines and the verdict "
+                   "then go to stderr).")
 @output_format("text", "json")
-def screen(files, facts, check, fmt):
+def screen(files, facts, check, full, fmt):
     """Screen cases from FILES (JSON object, list, or annotated case; a folder; - for stdin).
 
     Without FILES, the --fact answers form one case.
@@ -107,26 +111,55 @@ def screen(files, facts, check, fmt):
     one_case_source(files, facts)
     if check and facts:
         raise click.UsageError("--check needs annotated case files")
+    if full and not check:
+        raise click.UsageError("--full goes with --check (without it, the full results are "
+                               "what lbp screen prints)")
     screening = service()
     with library_errors():
         loaded = inputs.facts_case(facts) if facts else inputs.load_cases(files, screening)
+        if check:
+            unannotated = [item.label for item in loaded if item.expected is None]
+            if unannotated:
+                raise click.ClickException(f"{unannotated[0]}: no expected outcome to check "
+                                           "against" + (f" (nor {len(unannotated) - 1} other "
+                                                        "case(s))" if len(unannotated) > 1 else ""))
         results = [screening.screen(item.case, label=item.label) for item in loaded]
-    mismatches = []
+    if not check or full:
+        if fmt == "json":
+            payload = results if inputs.is_listing(loaded) else results[0]
+            click.echo(json_text(payload), nl=False)
+        else:
+            click.echo("\n\n".join(screening.result_text(result, item.label)
+                                   for item, result in zip(loaded, results)))
     if check:
-        for item, result in zip(loaded, results):
-            if item.expected is None:
-                raise click.ClickException(f"{item.label}: no expected outcome to check against")
-            mismatches.extend(f"{item.label}: {m}" for m in screening.check(item.expected, result))
-    if fmt == "json":
-        payload = results if inputs.is_listing(loaded) else results[0]
-        click.echo(json_text(payload), nl=False)
+        _report_check(screening, loaded, results, as_json=fmt == "json" and not full,
+                      to_stderr=full)
+
+
+def _report_check(screening, loaded, results, as_json: bool, to_stderr: bool) -> None:
+    """One line per case (pass, or FAIL and its differences) and the verdict, or the same as
+    one JSON document; a mismatch anywhere ends with exit status 1."""
+    checked = [{"label": item.label, "case_id": result["case_id"],
+                "differences": screening.check(item.expected, result)}
+               for item, result in zip(loaded, results)]
+    failed = sum(1 for case in checked if case["differences"])
+    verdict = (f"checked {len(checked)} case(s): every expected outcome met" if not failed else
+               f"expected outcomes not met in {failed} of {len(checked)} case(s)")
+    if as_json:
+        click.echo(json_text({"checked": len(checked), "failed": failed,
+                              "cases": [{"label": case["label"], "case_id": case["case_id"],
+                                         "passed": not case["differences"],
+                                         "differences": case["differences"]}
+                                        for case in checked]}), nl=False)
     else:
-        click.echo("\n\n".join(screening.result_text(result, item.label)
-                               for item, result in zip(loaded, results)))
-    if check:
-        if mismatches:
-            raise click.ClickException("expected outcomes not met:\n" + "\n".join(mismatches))
-        click.echo(f"\nchecked {len(results)} case(s): every expected outcome met", err=True)
+        for case in checked:
+            head = case["label"] + (f" [{case['case_id']}]" if case["case_id"] else "")
+            status = ("FAIL: " + "; ".join(case["differences"])) if case["differences"] else "pass"
+            click.echo(f"{head}: {status}", err=to_stderr)
+        if not failed:
+            click.echo(verdict, err=to_stderr)
+    if failed:
+        raise click.ClickException(verdict)
 
 
 @lbp.command()

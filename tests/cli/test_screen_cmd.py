@@ -4,8 +4,12 @@ import re
 
 import pytest
 
+from click.testing import CliRunner
+
 from lbp_screen.knowledge.outputs import RESULT_KEYS
+from lbp_screen.main import lbp
 from tests.cli.conftest import invoke_lbp
+from tests.conftest import CASES_DIR
 
 EXTENSION = ["sitting=worse", "bending_forward=worse", "standing=better", "walking=better", "age=40"]
 FLEXION = ["sitting=better", "bending_forward=better", "standing=worse", "walking=worse", "age=40"]
@@ -172,3 +176,76 @@ def test_text_output_says_exercises_are_withheld_for_a_pressing_red_flag():
     assert "Exercises: withheld until a clinician has assessed the red flags above" in result.output
     calm = run("screen", "--fact", "age=40")
     assert "Exercises: none suggested" in calm.output
+
+
+# ---- lbp screen --check: one line per case and the verdict (issue 14, item 6)
+
+def _annotated(tmp_path, name, case, expected):
+    path = tmp_path / name
+    path.write_text(json.dumps({"case": case, "expected": expected, "note": "n"}))
+    return str(path)
+
+
+def test_regression_check_printed_every_full_result_before_its_verdict():
+    result = run("screen", str(CASES_DIR), "--check")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    annotated = sorted(CASES_DIR.glob("*.json"))
+    assert len(lines) == len(annotated) + 1
+    assert all(line.endswith(": pass") for line in lines[:-1])
+    assert lines[-1] == f"checked {len(annotated)} case(s): every expected outcome met"
+    assert "Urgency:" not in result.output
+
+
+def test_check_line_names_label_case_id_and_every_difference(tmp_path):
+    bad = _annotated(tmp_path, "bad.json", {"case_id": "m1", "age": 30},
+                     {"responder": "flexion", "urgency": "urgent"})
+    good = _annotated(tmp_path, "good.json", {"age": 30}, {"responder": "undetermined"})
+    result = run("screen", bad, good, "--check")
+    assert result.exit_code == 1
+    assert f"{bad} [m1]: FAIL: responder: expected flexion, got undetermined; " \
+           "urgency: expected urgent, got routine" in result.output
+    assert f"{good}: pass" in result.output
+    assert "Error: expected outcomes not met in 1 of 2 case(s)" in result.output
+
+
+def test_check_as_json_is_one_document_of_the_same_verdict(tmp_path):
+    bad = _annotated(tmp_path, "bad.json", {"case_id": "m1", "age": 30}, {"responder": "flexion"})
+    good = _annotated(tmp_path, "good.json", {"age": 30}, {"responder": "undetermined"})
+    result = CliRunner().invoke(lbp, ["screen", bad, good, "--check", "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"checked": 2, "failed": 1, "cases": [
+        {"label": bad, "case_id": "m1", "passed": False,
+         "differences": ["responder: expected flexion, got undetermined"]},
+        {"label": good, "case_id": None, "passed": True, "differences": []}]}
+    assert "expected outcomes not met in 1 of 2 case(s)" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_check_full_keeps_stdout_the_results_and_sends_the_check_to_stderr(tmp_path, fmt):
+    good = _annotated(tmp_path, "good.json", {"case_id": "g1", "age": 30},
+                      {"responder": "undetermined"})
+    result = CliRunner().invoke(lbp, ["screen", good, "--check", "--full", "--format", fmt])
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        assert json.loads(result.stdout)["case_id"] == "g1"
+    else:
+        assert "Urgency: ROUTINE" in result.stdout
+    assert result.stderr.splitlines() == [f"{good} [g1]: pass",
+                                          "checked 1 case(s): every expected outcome met"]
+
+
+def test_full_without_check_is_a_usage_error():
+    result = run("screen", "--fact", "age=40", "--full")
+    assert result.exit_code == 2
+    assert "--full goes with --check" in result.output
+
+
+def test_check_refuses_an_unannotated_case_before_screening_any(tmp_path):
+    good = _annotated(tmp_path, "good.json", {"age": 30}, {"responder": "undetermined"})
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps([{"age": 30}, {"age": 31}]))
+    result = run("screen", good, str(plain), "--check")
+    assert result.exit_code == 1
+    assert f"{plain}[0]: no expected outcome to check against (nor 1 other case(s))" in result.output
+    assert "pass" not in result.output
