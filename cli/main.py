@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import textwrap
 from importlib import metadata
 
 import click
@@ -19,7 +20,9 @@ import lbp_screen
 from lbp_screen import inputs
 from lbp_screen.engine.formats import formats
 from lbp_screen.engine.rulebook_render import vocabulary_text
-from lbp_screen.engine.service import ScreeningError, json_text
+from lbp_screen.engine.service import ScreeningError, json_text, shown
+
+FIELD_TEXT_WIDTH = 88  # the width the other text outputs wrap at
 
 
 # The screening service over the bundled knowledge base: the library's own, one per process.
@@ -163,14 +166,75 @@ def _report_check(screening, loaded, results, as_json: bool, to_stderr: bool) ->
 
 
 @lbp.command()
+@click.argument("field_name", required=False, metavar="[FIELD]")
 @output_format("text", "json")
-def vocabulary(fmt):
-    """List every field a case may carry: kind, allowed values and meaning."""
+def vocabulary(field_name, fmt):
+    """List every field a case may carry: kind, allowed values and meaning.
+
+    With FIELD, show that one field with every accepted spelling of each value, its
+    question, help, group and the question it depends on.
+    """
     fields = service().vocabulary()
-    if fmt == "json":
+    if field_name is not None:
+        entry = _one_field(fields, field_name)
+        if fmt == "json":
+            click.echo(json_text(entry), nl=False)
+        else:
+            click.echo(_field_text(entry))
+    elif fmt == "json":
         click.echo(json_text(fields), nl=False)
     else:
         click.echo(vocabulary_text(fields))
+
+
+def _one_field(fields, name: str) -> dict:
+    """The vocabulary entry of a field named in any letter case, or a usage error with the
+    nearest field (a field name is no identifier, but a long argument is cut when echoed)."""
+    by_name = {entry["field"]: entry for entry in fields}
+    wanted = name.strip().lower()
+    if wanted in by_name:
+        return by_name[wanted]
+    close = service().kb.vocabulary.suggest_field(wanted)
+    hint = f" (did you mean {close!r}?)" if close else ""
+    raise click.BadParameter(f"no field {shown(name, quoted=True)}{hint}; `lbp vocabulary` "
+                             "lists every field", param_hint="FIELD")
+
+
+def _field_text(entry: dict) -> str:
+    """One field for a terminal: every value with each spelling accepted for it."""
+    kind = service().kb.vocabulary[entry["field"]].kind
+    lines = [f"{entry['field']}  ({entry['kind']})", _indented(entry["meaning"]),
+             _indented("Ask: " + entry["question"])]
+    if entry["help"]:
+        lines.append(_indented("Help: " + entry["help"]))
+    lines.append(_indented(f"Group: {service().question_group(entry['group'])} "
+                           f"[{entry['group']}]"))
+    if entry["spellings"] is None:
+        refused = [reason for _, reason in getattr(kind, "forbidden", ())]
+        lines.append(_indented("Accepted: " + "; ".join(entry["allowed"])
+                               + (" that " + " and ".join(refused) if refused else "")
+                               + (", as a JSON number or the same digits as text"
+                                  if getattr(kind, "ordered", False) else "")))
+    else:
+        lines.append("    Accepted (any letter case, surrounding spaces ignored):")
+        for value in entry["allowed"]:
+            spellings = [s for s, v in entry["spellings"].items() if v == value]
+            # JSON's own true / false and numbers, where the kind takes them
+            typed = [f"JSON {str(b).lower()}" for b, v in getattr(kind, "booleans", {}).items()
+                     if v == value]
+            typed += [f"JSON {n}" for n, v in getattr(kind, "numbers", {}).items() if v == value]
+            lines.append(_indented(f"{value}: " + ", ".join([*spellings, *typed]), "      "))
+    lines.append(_indented("Not known: blank, unknown or null (no answer at all, never the "
+                           "same as any value above)."))
+    if entry["asked_only_when"]:
+        lines.append(_indented(f"Asked only when {entry['asked_only_when']}; answering "
+                               f"{' or '.join(entry['presumed_by'])} otherwise is refused as a "
+                               "contradiction."))
+    return "\n".join(lines)
+
+
+def _indented(text: str, indent: str = "    ") -> str:
+    return textwrap.fill(text, FIELD_TEXT_WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
 def main():  # console-script entry point
