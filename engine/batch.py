@@ -29,14 +29,12 @@ import traceback
 from typing import IO, Any, Callable, Generator, Iterable, Iterator, Mapping, NoReturn
 
 from lbp_screen import engine
-from lbp_screen.engine.formats import BATCH_OUTPUT_FORMATS, format_of
-from lbp_screen.engine.errors import InputError, ScreeningError
-from lbp_screen.engine.files import check_writable
+from lbp_screen.engine.errors import ScreeningError
 from lbp_screen.engine.privacy import shown
 from lbp_screen.engine.result import build_result
 from lbp_screen.engine.rulebook import KnowledgeBase
 from lbp_screen.engine.runner import screener_for
-from lbp_screen.engine.tables import CHUNK_ROWS, EXCEL_MAX_ROWS, BatchInput, BatchInputError, write_records
+from lbp_screen.engine.tables import CHUNK_ROWS, BatchInput, check_output, write_output
 from lbp_screen.engine.vocabulary import CaseError, Problem
 
 # Chunks in flight per worker: keeps every worker busy while the reader waits.
@@ -481,29 +479,18 @@ class BatchOutcome:
         return self.summary.errors == 0
 
 
-def output_format(output: str | os.PathLike) -> str:
-    """The batch output format an output name means (its extension), or a clear refusal."""
-    try:
-        return format_of(output, None, BATCH_OUTPUT_FORMATS, "output")
-    except InputError as error:
-        raise BatchInputError(str(error)) from None
-
-
 def run_batch(kb: KnowledgeBase, batch: BatchInput, output: str | os.PathLike, jobs: int = 1,
-              progress: Callable[[int], None] | None = None) -> BatchOutcome:
-    """Screen every row of a checked input and write the records to ``output``.
+              progress: Callable[[int], None] | None = None, output_format: str | None = None,
+              observe: Callable[[list[dict]], None] | None = None) -> BatchOutcome:
+    """Screen every row of a checked input and write the records to ``output`` (a file, or
+    a folder of parts for a folder input), in ``output_format`` or the one its name says.
 
-    ``progress`` is called with the number of rows of each chunk as it is written, and with
-    0 once every row is, before the output is saved; an exception it raises (such as a
+    ``observe`` is given each chunk of records, in order, before it is written; ``progress``
+    is called with the number of rows of each chunk as it is written, and with 0 once every
+    row is, before the output is saved; an exception either raises (such as a
     KeyboardInterrupt) stops the run with nothing written."""
     output = pathlib.Path(output)
-    out_fmt = output_format(output)
-    if batch.path is not None and output.resolve() == batch.path.resolve():
-        raise BatchInputError(f"{output.name}: the output would overwrite the input")
-    check_writable(output)
-    if out_fmt == "xlsx" and batch.rows + 1 > EXCEL_MAX_ROWS:
-        raise BatchInputError(f"{batch.rows} rows do not fit in one Excel sheet; "
-                              "write .csv, .jsonl or .parquet")
+    out_fmt = check_output(batch, output, output_format)
     summary = BatchSummary(kb)
     chunk_count = -(-batch.rows // CHUNK_ROWS)
     jobs = max(1, min(jobs, chunk_count))  # a worker with nothing to do only costs start-up
@@ -512,6 +499,8 @@ def run_batch(kb: KnowledgeBase, batch: BatchInput, output: str | os.PathLike, j
         for chunk in chunks:
             for record in chunk:
                 summary.add(record)
+            if observe:
+                observe(chunk)
             if progress:
                 progress(len(chunk))
             yield chunk
@@ -521,7 +510,7 @@ def run_batch(kb: KnowledgeBase, batch: BatchInput, output: str | os.PathLike, j
     existed = output.exists()
     try:
         with contextlib.closing(screened_chunks(kb, batch.chunks(), jobs)) as screened:
-            write_records(output, out_fmt, kb.table, kb.version, counted(screened))
+            write_output(batch, output, out_fmt, kb.table, kb.version, counted(screened))
     except WorkerLost as error:
         kept = f"{output.name} left as it was" if existed else f"{output.name} not created"
         raise WorkerLost(f"{error}; nothing written, {kept}") from None

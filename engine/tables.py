@@ -30,8 +30,8 @@ import re
 from typing import IO, Any, Iterable, Iterator, Mapping
 
 from lbp_screen.engine.errors import InputError
-from lbp_screen.engine.files import atomic_path
-from lbp_screen.engine.formats import BATCH_INPUT_FORMATS, format_of
+from lbp_screen.engine.files import atomic_path, check_writable
+from lbp_screen.engine.formats import BATCH_INPUT_FORMATS, BATCH_OUTPUT_FORMATS, by_suffix, format_of
 from lbp_screen.engine.outputs import LIST_SEPARATOR, TEXT_SEPARATOR, TableLayout
 from lbp_screen.engine.privacy import identifier_reason, shown
 from lbp_screen.engine.vocabulary import DuplicateField, InvalidJSON, Problem, Vocabulary, parse_json
@@ -439,6 +439,40 @@ def jsonl_line(record: Mapping[str, Any]) -> str:
     """A record as one JSON Lines row: the full contract result, or the row's errors."""
     shown = {k: record[k] for k in ("row", "case_id", "status", "result", "errors")}
     return json.dumps(shown, ensure_ascii=False, allow_nan=False)
+
+
+def output_format(output: pathlib.Path, given: str | None) -> str:
+    """The batch output format: ``given`` (an output name's extension must agree with it),
+    else the output name's extension; a clear refusal otherwise."""
+    named = by_suffix(output, BATCH_OUTPUT_FORMATS)
+    if given is not None:
+        if named is not None and named != given:
+            raise BatchInputError(f"{output.name}: the name says {named} but the format asked "
+                                  f"for is {given}; make them agree")
+        return given
+    try:
+        return format_of(output, None, BATCH_OUTPUT_FORMATS, "output")
+    except InputError as error:
+        raise BatchInputError(str(error)) from None
+
+
+def check_output(batch: BatchInput, output: str | os.PathLike, fmt: str | None = None) -> str:
+    """Refuse, before any work, an output the batch cannot be written to; its format."""
+    output = pathlib.Path(output)
+    out_fmt = output_format(output, fmt)
+    if batch.path is not None and output.resolve() == batch.path.resolve():
+        raise BatchInputError(f"{output.name}: the output would overwrite the input")
+    check_writable(output)
+    if out_fmt == "xlsx" and batch.rows + 1 > EXCEL_MAX_ROWS:
+        raise BatchInputError(f"{batch.rows} rows do not fit in one Excel sheet; "
+                              "write .csv, .jsonl or .parquet")
+    return out_fmt
+
+
+def write_output(batch: BatchInput, output: str | os.PathLike, fmt: str, layout: TableLayout,
+                 kb_version: str, chunks: Iterable[list[dict]]) -> None:
+    """Write the record chunks of ``batch`` to ``output`` (checked by ``check_output``)."""
+    write_records(output, fmt, layout, kb_version, chunks)
 
 
 def write_records(path: str | os.PathLike, fmt: str, layout: TableLayout, kb_version: str,
