@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -29,6 +30,7 @@ from lbp_screen.engine.conditions import (
     Condition, ConclusionIndex, ConditionVisitor, Truth, all_of, at_least_held, value_holds,
 )
 from lbp_screen.engine.errors import InputError
+from lbp_screen.engine.privacy import shown
 
 if TYPE_CHECKING:
     from lbp_screen.engine.conditions import Answer, Concluded, OneOf
@@ -65,26 +67,88 @@ class Target:
 
     @staticmethod
     def parse(kb: KnowledgeBase, text: str) -> "Target":
+        """``kind=value`` in any letter case, spaces around either ignored; the value may be
+        one of the kind's aliases (``KnowledgeBase.target_aliases``) standing for one value.
+        Anything else is refused with the nearest target(s) and the valid ones."""
         kinds = list(kb.targets)
-        kind, sep, value = text.strip().partition("=")
-        kind, value = kind.strip(), value.strip()
-        if not sep or not kind or not value:
-            raise UnknownTarget(f"why-not target {text!r}: expected KIND=VALUE, e.g. "
+        asked = shown(text, quoted=True)
+        kind_text, sep, value_text = text.strip().partition("=")
+        kind_text, value_text = kind_text.strip(), value_text.strip()
+        if not sep or not kind_text or not value_text:
+            raise UnknownTarget(f"why-not target {asked}: expected KIND=VALUE, e.g. "
                                 f"{kinds[0]}={kb.target_values(kinds[0])[0]} "
                                 f"(kinds: {', '.join(kinds)})")
-        if kind not in kb.targets:
-            raise UnknownTarget(f"why-not target {text!r}: unknown kind {kind!r}"
-                                f"{_did_you_mean(kind, kinds)}; valid kinds: {', '.join(kinds)}")
-        values = kb.target_values(kind)
-        if value not in values:
-            raise UnknownTarget(f"why-not target {text!r}: {kind} has no value {value!r}"
-                                f"{_did_you_mean(value, values)}; valid values: {', '.join(values)}")
-        return Target(kind, value)
+        kind = _folded(kinds).get(kind_text.casefold())
+        if kind is None:  # the nearest kind, or the kinds that have this value
+            nearest = _targets_naming(kb, value_text) or [
+                target for near in _nearest(kind_text, kinds)
+                for target in (_nearest_of_kind(kb, near, value_text) or [near])]
+            raise UnknownTarget(f"why-not target {asked}: unknown kind {shown(kind_text, quoted=True)}"
+                                f"{_did_you_mean(nearest)}; valid kinds: {', '.join(kinds)}")
+        values = list(kb.target_values(kind))
+        aliases = kb.target_aliases.get(kind, {})
+        value = _folded(values).get(value_text.casefold())
+        if value is not None:
+            return Target(kind, value)
+        alias = _folded(list(aliases)).get(value_text.casefold())
+        if alias is not None:
+            stands_for = aliases[alias]
+            if len(stands_for) == 1:
+                return Target(kind, stands_for[0])
+            raise UnknownTarget(f"why-not target {asked}: {kind}={alias} stands for "
+                                f"{len(stands_for)} targets; ask about each of them: "
+                                + ", ".join(f"{kind}={v}" for v in stands_for))
+        nearest = _nearest_of_kind(kb, kind, value_text) or _targets_naming(kb, value_text)
+        also = (f"; also accepted: {len(aliases)} other names standing for them "
+                f"(e.g. {next(iter(aliases))})" if aliases else "")
+        raise UnknownTarget(f"why-not target {asked}: {kind} has no value "
+                            f"{shown(value_text, quoted=True)}{_did_you_mean(nearest)}; valid "
+                            f"values: {', '.join(values)}{also}")
 
 
-def _did_you_mean(given: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(given, known, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+MAX_SUGGESTIONS = 3  # more targets than this matching a typed word suggest none of them
+_WORD_BREAK = re.compile(r"[\s_/-]+")  # between the words of an id such as cauda_equina
+
+
+def _folded(known: list[str]) -> dict[str, str]:
+    """Each known id by its letter-case-free spelling."""
+    return {name.casefold(): name for name in known}
+
+
+def _nearest(given: str, known: list[str]) -> list[str]:
+    """The known ids a typed word begins or is a whole word of (``cauda`` -> cauda_equina),
+    when few enough to name; else the one most like it, if any is close."""
+    folded = _folded(known)
+    typed = given.casefold()
+    named = [name for key, name in folded.items()
+             if key.startswith(typed) or typed in _WORD_BREAK.split(key)]
+    if 0 < len(named) <= MAX_SUGGESTIONS:
+        return named
+    close = difflib.get_close_matches(typed, list(folded), n=1)
+    return [folded[close[0]]] if close else []
+
+
+def _nearest_of_kind(kb: KnowledgeBase, kind: str, value_text: str) -> list[str]:
+    """The targets of one kind a typed value is, or is nearest to (aliases included)."""
+    names = [*kb.target_values(kind), *kb.target_aliases.get(kind, {})]
+    exact = _folded(names).get(value_text.casefold())
+    return [f"{kind}={value}" for value in ([exact] if exact else _nearest(value_text, names))]
+
+
+def _targets_naming(kb: KnowledgeBase, value_text: str) -> list[str]:
+    """The targets of other kinds with this value (or an alias spelt so), in their own
+    spelling: a value asked under the wrong kind."""
+    typed = value_text.casefold()
+    found = []
+    for kind in kb.targets:
+        names = _folded([*kb.target_values(kind), *kb.target_aliases.get(kind, {})])
+        if typed in names:
+            found.append(f"{kind}={names[typed]}")
+    return found
+
+
+def _did_you_mean(nearest: list[str]) -> str:
+    return f" (did you mean {' or '.join(repr(n) for n in nearest)}?)" if nearest else ""
 
 
 # --------------------------------------------------------------------------- how

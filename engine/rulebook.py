@@ -127,6 +127,9 @@ class KnowledgeBase:
     build_result: Callable[..., dict]
     targets: Mapping[str, tuple[type[Any], str]]  # why-not target kind -> (fact type, field)
     target_values: Callable[[str], list[str]]  # why-not target kind -> the valid values
+    # Other names a why-not target may be asked by: kind -> {alias: the value(s) it stands
+    # for}.  An alias of one value is that target; one of several is refused, naming them.
+    target_aliases: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     files: tuple[pathlib.Path, ...] = ()
     # Facts the knowledge base derives from the answers before any rule fires, given the
     # open-question finder (see engine.interview.open_question_finder): (case, finder) -> facts.
@@ -261,6 +264,24 @@ def check_rulebook(kb: KnowledgeBase) -> None:
         for condition in rule.when:
             for problem in condition.problems(kb.vocabulary):
                 raise RulebookError(f"{where}: {problem}")
+    _check_target_aliases(kb)
+
+
+def _check_target_aliases(kb: KnowledgeBase) -> None:
+    """Refuse aliases of an unknown kind, for no value or unknown ones, or spelt like a
+    value of their kind in any letter case (the value would hide the alias)."""
+    for kind, aliases in kb.target_aliases.items():
+        if kind not in kb.targets:
+            raise RulebookError(f"target aliases: unknown kind {kind!r}")
+        values = kb.target_values(kind)
+        folded = {value.casefold() for value in values}
+        if len({alias.casefold() for alias in aliases}) != len(aliases):
+            raise RulebookError(f"target aliases of {kind}: two differ only in letter case")
+        for alias, stands_for in aliases.items():
+            unknown = [value for value in stands_for if value not in values]
+            if not stands_for or unknown or alias.casefold() in folded:
+                raise RulebookError(f"target alias {kind}={alias}: must stand for known values "
+                                    f"of {kind} and differ from each (unknown: {unknown})")
 
 
 def compile_engine(kb: KnowledgeBase) -> type[KnowledgeEngine]:

@@ -71,7 +71,8 @@ class ScreeningService:
         return self.explain(raw, label).to_dict(list(dict.fromkeys(targets)))
 
     def target(self, text: str) -> Target:
-        """A why-not target ``kind=value`` (raises UnknownTarget with the valid ones)."""
+        """A why-not target ``kind=value``, in any letter case, or by an alias of the
+        knowledge base (raises UnknownTarget with the nearest and the valid ones)."""
         return Target.parse(self.kb, text)
 
     def targets(self) -> dict[str, list[str]]:

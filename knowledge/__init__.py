@@ -42,6 +42,26 @@ TARGET_VALUES = {
 }
 
 
+def red_flag_signs(rules) -> dict[str, tuple[str, ...]]:
+    """Each warning sign the red-flag rules name (a result's ``red_flags[].id``) and the
+    condition(s) it raises, in catalogue order: read from the rules, so a new sign is a
+    why-not target at once."""
+    raised: dict[str, set[str]] = {}
+    for spec in rules:
+        for action in spec.then:
+            values = action.declared(facts.RedFlag)
+            if values is not None:
+                raised.setdefault(values["flag"], set()).add(values["condition"])
+    return {sign: tuple(c for c in RED_FLAG_CONDITIONS if c in conditions)
+            for sign, conditions in raised.items()}
+
+
+# A why-not target may name a red-flag sign instead of its condition: red_flag=fever asks
+# why infection was (or was not) raised.  A sign raising several conditions would be
+# refused naming each (none does today); asking about its condition covers every sign.
+TARGET_ALIASES = {"red_flag": red_flag_signs(RULES)}
+
+
 def _field_label(name: str) -> str:
     return name.replace("_", " ")
 
@@ -90,6 +110,7 @@ KNOWLEDGE_BASE = KnowledgeBase(
     given_facts=given_facts,
     targets=TARGETS,
     target_values=TARGET_VALUES.__getitem__,
+    target_aliases=TARGET_ALIASES,
     result_keys=RESULT_KEYS,
     table=TABLE,
     summary_counts=SUMMARY_COUNTS,

@@ -171,4 +171,4 @@ def test_output_name_picks_the_format_and_a_contradicting_format_is_refused(tmp_
 
 def test_a_misspelt_why_not_value_gets_a_did_you_mean():
     done = run("explain", "--fact", "age=40", "--why-not", "exercise=cobr")
-    assert done.exit_code == 2 and "did you mean 'cobra'" in done.output
+    assert done.exit_code == 2 and "did you mean 'exercise=cobra'" in done.output
