@@ -1,0 +1,82 @@
+"""GET /api/rules and /rules through FastAPI's test client: the rulebook document with the
+bundled example cases that fire each rule."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from lbp_screen.web import rules
+from tests import bundled
+
+CASE_FILES = sorted(e.name for e in resources.files("lbp_screen.cases").iterdir()
+                    if e.name.endswith(".json"))
+
+
+def _client(service=bundled.SERVICE) -> TestClient:
+    """The router on an app of its own, over ``service`` (as the web app includes it)."""
+    app = FastAPI()
+    app.state.service = service
+    app.include_router(rules.router)
+    return TestClient(app)
+
+
+@pytest.fixture(scope="module")
+def document():
+    response = _client().get("/api/rules")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    return json.loads(response.text, parse_constant=lambda name: pytest.fail(f"non-standard {name}"))
+
+
+def test_api_rules_is_the_rulebook_document_with_every_rule(document):
+    expected = bundled.SERVICE.rulebook()
+    assert document["knowledge_base"] == expected["knowledge_base"]
+    assert [t["topic"] for t in document["topics"]] == [t["topic"] for t in expected["topics"]]
+    shown = [r["id"] for t in document["topics"] for r in t["rules"]]
+    assert shown == [r["id"] for t in expected["topics"] for r in t["rules"]]
+    assert sorted(shown) == sorted(rule.id for rule in bundled.KB.rules)
+
+
+def test_every_bundled_case_is_listed_once_and_screens(document):
+    listed = [case["file"] for case in document["example_cases"]]
+    assert listed == CASE_FILES
+    assert all(case["error"] is None for case in document["example_cases"])
+
+
+def test_fired_by_cases_is_what_screening_each_case_fires(document):
+    fired_by: dict[str, list[str]] = {}
+    for name in CASE_FILES:
+        annotated = json.loads((resources.files("lbp_screen.cases") / name).read_text(encoding="utf-8"))
+        result = bundled.screen(annotated.get("case", annotated), name)
+        for rule_id in dict.fromkeys(result["fired_rules"]):
+            fired_by.setdefault(rule_id, []).append(name)
+    for topic in document["topics"]:
+        for rule in topic["rules"]:
+            assert rule["fired_by_cases"] == fired_by.get(rule["id"], []), rule["id"]
+
+
+def test_every_rule_is_fired_by_some_bundled_case(document):
+    """The rulebook's own promise (every rule fires for an annotated case) seen through the API."""
+    unfired = [r["id"] for t in document["topics"] for r in t["rules"] if not r["fired_by_cases"]]
+    assert not unfired
+
+
+def test_the_examples_are_screened_once_per_service(monkeypatch):
+    client = _client()
+    client.get("/api/rules")
+    calls = []
+    monkeypatch.setattr(rules.ExampleCases, "__init__",
+                        lambda self, service: calls.append(service))
+    client.get("/api/rules")
+    assert calls == []
+
+
+def test_rules_page_is_served_as_html():
+    response = _client().get("/rules")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<script type="module" src="/static/rules.js"></script>' in response.text
