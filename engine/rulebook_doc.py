@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from lbp_screen.engine.decision_table import LEGEND, decision_table
 from lbp_screen.engine.rulebook import KnowledgeBase, RuleSpec
 
 CITATION = re.compile(r"\[([a-z0-9_]+)\]([^\[]*)")
@@ -123,8 +124,9 @@ def cited_keys(kb: KnowledgeBase, texts: Iterable[str]) -> list[str]:
 def rulebook_document(kb: KnowledgeBase, topics: Iterable[str] | None = None,
                       engine_provenance: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The rulebook (or some topics of it) as one JSON-ready document that every face
-    renders: header, reading guide, phases, topics with their rules, the catalogues (for
-    the whole rulebook only) and the full references of every source cited."""
+    renders: header, reading guide, phases, topics with their rules and their decision
+    table (engine/decision_table.py, read with ``decision_table_legend``), the catalogues
+    (for the whole rulebook only) and the full references of every source cited."""
     reference = kb.reference
     if reference is None:
         raise ValueError(f"knowledge base {kb.name!r} has no rulebook reference")
@@ -143,7 +145,10 @@ def rulebook_document(kb: KnowledgeBase, topics: Iterable[str] | None = None,
         "phases": [{"name": p.name, "salience": p.salience, "description": p.description}
                    for p in sorted(reference.phases.values(), key=lambda p: -p.salience)],
         "topics": [{"topic": t, "title": kb.topics[t],
-                    "rules": [e for e in entries if e["topic"] == t]} for t in wanted],
+                    "rules": [e for e in entries if e["topic"] == t],
+                    "decision_table": decision_table(kb, [r for r in kb.rules if r.topic == t])}
+                   for t in wanted],
+        "decision_table_legend": list(LEGEND),
         "catalogues": [{"title": title, "entries": items} for title, items in catalogues],
         "references": [{"key": key, "citation": kb.sources[key].citation,
                         "url": kb.sources[key].url} for key in cited_keys(kb, cited_texts)],

@@ -7,9 +7,14 @@ import re
 import textwrap
 from typing import Any
 
+from lbp_screen.engine.decision_table import NO_CONDITION
+
 WIDTH = 88
 LABEL_WIDTH = 10  # "evidence: " keeps the text format's values in one column
 ALWAYS = "always, once the earlier phases have run"
+CELL_WIDTH = 24  # a text decision table's column wraps at this (the longest field name fits)
+COLUMN_GAP = "  "
+TABLE_INDENT = "  "
 
 
 def _count(n: int) -> str:
@@ -32,26 +37,106 @@ def _field(label: str, text: str) -> str:
                          subsequent_indent=" " * (LABEL_WIDTH + 2))
 
 
+def _cell_text(parts: list[str]) -> str:
+    return "; ".join(parts) if parts else NO_CONDITION
+
+
+def _grid(headers: list[str], rows: list[list[str]], widths: list[int]) -> list[str]:
+    """Columns of wrapped text, a rule under the headers, a blank line between rows when a
+    row takes more than one line."""
+    def block(cells: list[str]) -> list[str]:
+        wrapped = [textwrap.wrap(cell, width, break_long_words=True) or [""]
+                   for cell, width in zip(cells, widths)]
+        height = max(len(w) for w in wrapped)
+        return [COLUMN_GAP.join(f"{(w[i] if i < len(w) else ''):<{width}}"
+                                for w, width in zip(wrapped, widths)).rstrip()
+                for i in range(height)]
+    lines = block(headers) + [COLUMN_GAP.join("-" * width for width in widths)]
+    blocks = [block(row) for row in rows]
+    spaced = any(len(b) > 1 for b in blocks)
+    for number, rows_lines in enumerate(blocks):
+        lines += ([""] if spaced and number else []) + rows_lines
+    return lines
+
+
+def decision_table_text(table: dict[str, Any], width: int = WIDTH) -> list[str]:
+    """A decision table for a terminal: in panels that fit ``width``, each row numbered in
+    every panel (the first panel names the rule); cells wrap within their column."""
+    rows = table["rows"]
+    numbers = [str(i) for i in range(1, len(rows) + 1)]
+    number_width = max(1, len(numbers[-1]) if numbers else 1)
+    ids = [row["rule"] for row in rows]
+    columns = [("rule", ids)] + [
+        (column["label"], [_cell_text(row["cells"][i]) for row in rows])
+        for i, column in enumerate(table["columns"])]
+    room = width - len(TABLE_INDENT) - number_width - len(COLUMN_GAP)
+    panels: list[list[tuple[str, list[str], int]]] = [[]]
+    used = 0
+    for label, cells in columns:
+        longest = max([len(label), *(len(c) for c in cells)])
+        own = min(longest, room) if label in ("rule", "concludes", "groups") else \
+            min(longest, max(CELL_WIDTH, len(label)), room)
+        if panels[-1] and used + len(COLUMN_GAP) + own > room:
+            panels.append([])
+            used = 0
+        used += (len(COLUMN_GAP) if panels[-1] else 0) + own
+        panels[-1].append((label, cells, own))
+    lines: list[str] = []
+    for index, panel in enumerate(panels, 1):
+        if len(panels) > 1:
+            lines += ["", f"{TABLE_INDENT}columns, part {index} of {len(panels)}"]
+        headers = ["#"] + [label for label, _, _ in panel]
+        grid_rows = [[numbers[r]] + [cells[r] for _, cells, _ in panel] for r in range(len(rows))]
+        widths = [number_width] + [own for _, _, own in panel]
+        lines += [TABLE_INDENT + line if line else line for line in _grid(headers, grid_rows, widths)]
+    return lines
+
+
+def rule_text(entry: dict[str, Any]) -> list[str]:
+    """One rule in full: id and title, phase, conditions, conclusions, rationale, source
+    and evidence."""
+    lines = [f"{entry['id']}  {entry['title']}",
+             _field("phase", f"{entry['phase']} ({entry['salience']})")]
+    lines += [_field("when", c) for c in entry["when"]] or [_field("when", ALWAYS)]
+    lines += [_field("then", a) for a in entry["then"]]
+    lines += [_field("why", entry["rationale"]), _field("source", entry["source"])]
+    if entry["evidence"]:
+        lines.append(_field("evidence", entry["evidence"]))
+    return lines
+
+
+def _reference_text(key: str, detail: str, citation: str, url: str) -> str:
+    text = f"[{key}] " + (f"{detail}: " if detail else "") + f"{citation} {url}".strip()
+    return textwrap.fill(text, WIDTH, initial_indent="  ", subsequent_indent="    ")
+
+
+def one_rule_text(entry: dict[str, Any]) -> str:
+    """One rule in full for a terminal (``lbp rules RULE-ID``): its topic, and each source
+    with its full reference."""
+    lines = rule_text(entry)
+    lines.insert(1, _field("topic", f"{entry['topic_title']} ({entry['topic']})"))
+    lines += ["", "References"]
+    lines += [_reference_text(s["key"], s["detail"], s["citation"], s["url"]) for s in entry["sources"]]
+    return "\n".join(lines)
+
+
 def rulebook_text(doc: dict[str, Any], fuller: str = "") -> str:
     """``fuller`` tells where the reading guide and catalogues are (a face's own words)."""
     lines = [doc["title"], _header(doc),
              "A rule fires when every one of its 'when' lines holds. Conditions hold only on",
              "explicit answers: an answer that is not known is never the same as 'no'."]
     lines += [fuller] if fuller else []
+    lines += ["", "Each topic opens with its decision table:"]
+    lines += [textwrap.fill(sentence, WIDTH, initial_indent="- ", subsequent_indent="  ")
+              for sentence in doc["decision_table_legend"]]
     for topic in doc["topics"]:
-        lines += ["", f"== {topic['title']} ({_count(len(topic['rules']))})"]
+        lines += ["", f"== {topic['title']} ({_count(len(topic['rules']))})", "",
+                  "-- decision table"]
+        lines += decision_table_text(topic["decision_table"])
         for entry in topic["rules"]:
-            lines += ["", f"{entry['id']}  {entry['title']}",
-                      _field("phase", f"{entry['phase']} ({entry['salience']})")]
-            lines += [_field("when", c) for c in entry["when"]] or [_field("when", ALWAYS)]
-            lines += [_field("then", a) for a in entry["then"]]
-            lines += [_field("why", entry["rationale"]), _field("source", entry["source"])]
-            if entry["evidence"]:
-                lines.append(_field("evidence", entry["evidence"]))
+            lines += [""] + rule_text(entry)
     lines += ["", "== References"]
-    for ref in doc["references"]:
-        lines.append(textwrap.fill(f"{ref['citation']} {ref['url']}".strip(), WIDTH,
-                                   initial_indent=f"  [{ref['key']}] ", subsequent_indent="    "))
+    lines += [_reference_text(ref["key"], "", ref["citation"], ref["url"]) for ref in doc["references"]]
     return "\n".join(lines)
 
 
@@ -90,6 +175,38 @@ def _md_rule(entry: dict[str, Any]) -> list[str]:
         lines.append(f"- **Strength of evidence:** {entry['evidence']}")
     lines.append("")
     return lines
+
+
+def _md_cell(parts: list[str]) -> str:
+    """A table cell: its parts on lines of their own; a | in the text kept literal."""
+    return "<br>".join(part.replace("|", "\\|") for part in parts) if parts else NO_CONDITION
+
+
+def decision_table_markdown(table: dict[str, Any]) -> list[str]:
+    """A decision table as a Markdown table, each rule id linked to the rule."""
+    lines = ["| rule | " + " | ".join(c["label"] for c in table["columns"]) + " |",
+             "| --- " * (len(table["columns"]) + 1) + "|"]
+    for row in table["rows"]:
+        lines.append(f"| {_rule_link(row['rule'])} | "
+                     + " | ".join(_md_cell(cell) for cell in row["cells"]) + " |")
+    return lines
+
+
+def _md_reference(key: str, citation: str, url: str) -> str:
+    link = f" <{url}>" if url else ""
+    return f'- <a id="ref-{key}"></a>**[{key}]** {citation}{link}'
+
+
+def one_rule_markdown(entry: dict[str, Any]) -> str:
+    """One rule in full as Markdown (``lbp rules RULE-ID --format markdown``), with the
+    full reference of each source it cites."""
+    lines = _md_rule(entry)
+    lines[4:4] = [f"Topic: {entry['topic_title']} (`{entry['topic']}`)", ""]
+    lines += ["#### References", ""]
+    keys = list(dict.fromkeys(s["key"] for s in entry["sources"]))
+    by_key = {s["key"]: s for s in entry["sources"]}
+    lines += [_md_reference(key, by_key[key]["citation"], by_key[key]["url"]) for key in keys]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def _words(value: Any) -> str:
@@ -143,6 +260,8 @@ def rulebook_markdown(doc: dict[str, Any]) -> str:
         lines += [paragraph, ""]
     lines += ["| phase | order | what it does |", "| --- | --- | --- |"]
     lines += [f"| {p['name']} | {i} | {p['description']} |" for i, p in enumerate(doc["phases"], 1)]
+    lines += ["", "Each topic opens with its decision table:", ""]
+    lines += [f"- {sentence}" for sentence in doc["decision_table_legend"]]
     lines += ["", "## Contents", ""]
     for topic in doc["topics"]:
         lines.append(f"- [{topic['title']}](#{_anchor(topic['title'])}): {_count(len(topic['rules']))}")
@@ -152,6 +271,9 @@ def rulebook_markdown(doc: dict[str, Any]) -> str:
     lines += ["- [References](#references)", ""]
     for topic in doc["topics"]:
         lines += [f"## {topic['title']}", ""]
+        if topic["rules"]:
+            lines += [f"### Decision table: {topic['title']}", ""]
+            lines += decision_table_markdown(topic["decision_table"]) + [""]
         for entry in topic["rules"]:
             lines += _md_rule(entry)
         if not topic["rules"]:
@@ -165,9 +287,7 @@ def rulebook_markdown(doc: dict[str, Any]) -> str:
             for item in catalogue["entries"]:
                 lines += _md_catalogue_entry(item)
     lines += ["## References", ""]
-    for ref in doc["references"]:
-        url = f" <{ref['url']}>" if ref["url"] else ""
-        lines.append(f'- <a id="ref-{ref["key"]}"></a>**[{ref["key"]}]** {ref["citation"]}{url}')
+    lines += [_md_reference(ref["key"], ref["citation"], ref["url"]) for ref in doc["references"]]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -148,3 +148,75 @@ def test_unknown_format_is_a_usage_error():
     result = CliRunner().invoke(lbp, ["rules", "--format", "html"])
     assert result.exit_code == 2
     assert "html" in result.output
+
+
+# ---------------------------------------------------------------- decision tables
+
+def test_text_and_markdown_open_each_topic_with_its_decision_table():
+    text = _lbp("rules").output
+    markdown = _lbp("rules", "--format", "markdown").output
+    assert text.count("-- decision table") == len(KB.topics)
+    for title in KB.topics.values():
+        assert f"\n### Decision table: {title}\n" in markdown
+    # one table line per rule, each linking to the rule's own entry
+    for rule_id in RULE_IDS:
+        assert markdown.count(f"| [{rule_id}](#{rule_id.lower()}) |") == 1, rule_id
+    assert "| no or unknown |" in markdown.replace("<br>", " | ")
+
+
+def test_text_decision_tables_keep_to_the_width_of_the_other_text():
+    text = _lbp("rules", "--topic", "safety").output
+    start = text.index("-- decision table")
+    table = text[start:text.index("\nR-", start)]
+    assert max(len(line) for line in table.splitlines()) <= 88
+    assert "no or unknown" in table
+
+
+# ---------------------------------------------------------------- lbp rules RULE-ID
+
+@pytest.mark.parametrize("typed", ["R-FLAG-CES-SADDLE-NUMBNESS", "r-flag-ces-saddle-numbness",
+                                   "  R-Flag-Ces-Saddle-Numbness "])
+def test_one_rule_in_any_letter_case_in_full(typed):
+    result = _lbp("rules", typed)
+    assert result.exit_code == 0
+    rule = KB.rule("R-FLAG-CES-SADDLE-NUMBNESS")
+    assert result.output.startswith(f"{rule.id}  {rule.title}\n")
+    assert "  topic:    " in result.output and "  evidence: " in result.output
+    for key, _ in citations(rule.source):
+        assert f"[{key}]" in result.output and KB.sources[key].citation.split()[0] in result.output
+    others = [r for r in RULE_IDS if r != rule.id and r not in rule.id]
+    assert not any(re.search(rf"{other}\b", result.output) for other in others)
+
+
+def test_one_rule_as_json_is_its_rulebook_entry():
+    entry = json.loads(_lbp("rules", "r-resp-mixed", "--format", "json").output)
+    (expected,) = [e for e in json.loads(_lbp("rules", "--format", "json").output)
+                   if e["id"] == "R-RESP-MIXED"]
+    assert entry == expected
+
+
+def test_one_rule_as_markdown_resolves_its_reference_links():
+    text = _lbp("rules", "R-RESP-MIXED", "--format", "markdown").output
+    assert text.startswith("### R-RESP-MIXED\n")
+    links = set(re.findall(r"\]\(#([^)]+)\)", text))
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', text))
+    assert links and links <= anchors
+
+
+def test_unknown_rule_id_is_a_usage_error_with_the_nearest_id():
+    result = CliRunner().invoke(lbp, ["rules", "r-flag-ces-sadle"])
+    assert result.exit_code == 2
+    assert "no rule 'r-flag-ces-sadle'" in result.output
+    assert "did you mean 'R-FLAG-CES-SADDLE-NUMBNESS'?" in result.output
+
+
+def test_unknown_rule_id_shaped_like_an_identifier_is_withheld():
+    result = CliRunner().invoke(lbp, ["rules", "ann.smith@example.org"])
+    assert result.exit_code == 2
+    assert "ann.smith" not in result.output and "withheld" in result.output
+
+
+def test_rule_id_and_topic_together_are_refused():
+    result = CliRunner().invoke(lbp, ["rules", "R-RESP-MIXED", "--topic", "responder"])
+    assert result.exit_code == 2
+    assert "not both" in result.output
