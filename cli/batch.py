@@ -2,8 +2,8 @@
 
 Exit status of ``lbp batch``: 0 every row screened; 3 the output was written but some
 rows had errors (each one is an ``error`` row of the output); 1 the input could not be
-used at all, or a worker process was lost, and nothing was written; 2 a usage error;
-128 + N stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP), nothing written.
+used at all, or a worker process (or the Dask cluster) was lost, and nothing was written;
+2 a usage error; 128 + N stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP), nothing written.
 """
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ from typing import Iterator
 
 import click
 
-from lbp_screen.main import lbp, library_errors, output_format, service
+from lbp_screen.main import lbp, library_errors, output_format, refuse_together, service
 from lbp_screen.engine import bench as bench_engine
 from lbp_screen.engine.batch import default_jobs
+from lbp_screen.engine.dask_batch import DaskTarget, require_dask
 from lbp_screen.engine.formats import BATCH_INPUT_FORMATS
-from lbp_screen.engine.service import check_writable, json_text, write_json
+from lbp_screen.engine.service import InputError, check_writable, json_text, write_json
 
 EXIT_ROWS_WITH_ERRORS = 3  # the output is complete, but some rows are error rows
 
@@ -124,6 +125,25 @@ def _workers(jobs: int | None) -> int:
     return min(jobs or available, available)
 
 
+def _dask_target(_ctx, _param, value: str | None) -> DaskTarget | None:
+    if value is None:
+        return None
+    try:
+        return DaskTarget.parse(value)
+    except InputError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _local_workers(target: DaskTarget | None) -> DaskTarget | None:
+    """A local cluster's workers capped to the cores, as --jobs is."""
+    available = default_jobs()
+    if target is None or target.workers is None or target.workers <= available:
+        return target
+    click.echo(f"--dask local:{target.workers}: capped to the {available} core(s) available",
+               err=True)
+    return DaskTarget(workers=available)
+
+
 @lbp.command("batch")
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=pathlib.Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=pathlib.Path),
@@ -144,7 +164,14 @@ def _workers(jobs: int | None) -> int:
               help="Worker processes [default: every available core; more than the cores available "
                    "is capped to them, since extra workers only cost memory]; the output is the same "
                    "for any number.")
-def batch(input_path, output, input_format, drop_identifiers, summary_path, coverage_path, jobs):
+@click.option("--dask", "dask_target", metavar="ADDRESS|local[:N]", callback=_dask_target,
+              help="Run the chunks on a Dask cluster instead of --jobs worker processes: the "
+                   "address of a running scheduler (tcp://HOST:PORT), or local[:N] for a local "
+                   "cluster of N worker processes [N default: every available core], closed "
+                   "afterwards.  Needs the dask extra (pip install 'lbp-screen[dask]'); the "
+                   "output is the same.")
+def batch(input_path, output, input_format, drop_identifiers, summary_path, coverage_path, jobs,
+          dask_target):
     """Screen every row of INPUT (CSV, TSV, JSON list, JSON Lines, Excel or Parquet; one
     case per row, a case_id column required) and write one result row per input row.
 
@@ -156,6 +183,7 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
     every worker, writes nothing (an earlier output stays as it was) and exits with the
     shell's 128 + the signal's number: 130 Ctrl-C (SIGINT), 143 SIGTERM, 129 SIGHUP.
     """
+    refuse_together(dask=dask_target is not None, jobs=jobs is not None)
     _refuse_clashing_paths(input_path, output, summary_path, coverage_path)
     screening = service()
     written = [p for p in (output, summary_path, coverage_path) if p is not None]
@@ -163,6 +191,8 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
     with _signals_as_interrupt() as got:
         try:
             with library_errors():
+                if dask_target is not None:
+                    require_dask()
                 # every place a file will be written is checked before any work
                 for path in written:
                     check_writable(path)
@@ -174,7 +204,8 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
                     raise KeyboardInterrupt
                 with _progress(checked.rows) as advance:
                     outcome = screening.run_batch(checked, output, _workers(jobs),
-                                                  progress=_stopping(got, advance))
+                                                  progress=_stopping(got, advance),
+                                                  dask=_local_workers(dask_target))
                 summary = outcome.summary
                 if summary_path is not None:
                     write_json(summary_path, summary.as_dict())

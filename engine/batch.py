@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 import traceback
-from typing import IO, Any, Callable, Generator, Iterable, Iterator, Mapping, NoReturn
+from typing import IO, TYPE_CHECKING, Any, Callable, Generator, Iterable, Iterator, Mapping, NoReturn
 
 from lbp_screen import engine
 from lbp_screen.engine.errors import ScreeningError
@@ -36,6 +36,9 @@ from lbp_screen.engine.rulebook import KnowledgeBase
 from lbp_screen.engine.runner import screener_for
 from lbp_screen.engine.tables import CHUNK_ROWS, BatchInput, check_output, write_output
 from lbp_screen.engine.vocabulary import CaseError, Problem
+
+if TYPE_CHECKING:
+    from lbp_screen.engine.dask_batch import DaskTarget
 
 # Chunks in flight per worker: keeps every worker busy while the reader waits.
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
@@ -152,6 +155,13 @@ class WorkerLost(ScreeningError):
     """A worker process ended before it returned its chunk: the run was stopped."""
 
     kind = "worker"
+
+
+class ClusterError(ScreeningError):
+    """The Dask cluster cannot be used (engine/dask_batch.py): Dask missing, no scheduler at
+    the address, a worker that cannot run the screening, or the scheduler lost mid-run."""
+
+    kind = "cluster"
 
 
 def _start_workers(import_path: str, jobs: int) -> list["_Worker"]:
@@ -481,9 +491,12 @@ class BatchOutcome:
 
 def run_batch(kb: KnowledgeBase, batch: BatchInput, output: str | os.PathLike, jobs: int = 1,
               progress: Callable[[int], None] | None = None, output_format: str | None = None,
-              observe: Callable[[list[dict]], None] | None = None) -> BatchOutcome:
+              observe: Callable[[list[dict]], None] | None = None,
+              dask: DaskTarget | None = None) -> BatchOutcome:
     """Screen every row of a checked input and write the records to ``output`` (a file, or
     a folder of parts for a folder input), in ``output_format`` or the one its name says.
+    With ``dask``, the chunks run on that Dask cluster instead of ``jobs`` worker processes
+    (engine/dask_batch.py); the output is the same.
 
     ``observe`` is given each chunk of records, in order, before it is written; ``progress``
     is called with the number of rows of each chunk as it is written, and with 0 once every
@@ -509,9 +522,17 @@ def run_batch(kb: KnowledgeBase, batch: BatchInput, output: str | os.PathLike, j
 
     existed = output.exists()
     try:
-        with contextlib.closing(screened_chunks(kb, batch.chunks(), jobs)) as screened:
-            write_output(batch, output, out_fmt, kb.table, kb.version, counted(screened))
-    except WorkerLost as error:
+        if dask is None:
+            with contextlib.closing(screened_chunks(kb, batch.chunks(), jobs)) as screened:
+                write_output(batch, output, out_fmt, kb.table, kb.version, counted(screened))
+        else:
+            from lbp_screen.engine import dask_batch  # Dask is imported only when asked for
+
+            with dask_batch.cluster(dask, most_workers=chunk_count) as client, \
+                    contextlib.closing(dask_batch.screened_on(client, kb, batch.chunks(),
+                                                              dask.described())) as screened:
+                write_output(batch, output, out_fmt, kb.table, kb.version, counted(screened))
+    except (WorkerLost, ClusterError) as error:
         kept = f"{output.name} left as it was" if existed else f"{output.name} not created"
-        raise WorkerLost(f"{error}; nothing written, {kept}") from None
+        raise type(error)(f"{error}; nothing written, {kept}") from None
     return BatchOutcome(summary=summary)

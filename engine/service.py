@@ -15,6 +15,7 @@ from typing import IO, Any, Callable, Iterable, Iterator, Mapping
 
 from lbp_screen import engine
 from lbp_screen.engine.batch import BatchOutcome, run_batch, screen_rows
+from lbp_screen.engine.dask_batch import DaskTarget
 from lbp_screen.engine.errors import InputError, OutputError, ScreeningError
 from lbp_screen.engine.explain import Explanation, Target, UnknownTarget
 from lbp_screen.engine.files import check_writable, json_text, write_json, write_text
@@ -183,8 +184,11 @@ class ScreeningService:
         return open_batch(source, self.kb.vocabulary, input_format, drop_identifiers, name)
 
     def run_batch(self, batch: BatchInput, output: str | os.PathLike, jobs: int = 1,
-                  progress: Callable[[int], None] | None = None) -> BatchOutcome:
-        return run_batch(self.kb, batch, output, jobs, progress)
+                  progress: Callable[[int], None] | None = None,
+                  dask: DaskTarget | None = None) -> BatchOutcome:
+        """Screen a checked input into ``output``: in ``jobs`` worker processes, or with
+        ``dask`` (``DaskTarget.parse("local:2")``) on that Dask cluster, with the same output."""
+        return run_batch(self.kb, batch, output, jobs, progress, dask=dask)
 
     def screen_rows(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
         """One record per row of an iterable of raw cases, numbered from 1, in order."""

@@ -30,7 +30,7 @@ TABLE_LIBRARIES = {"pandas", "pyarrow", "openpyxl"}
 BATCH_IO = ROOT / "engine" / "tables.py"
 # What cli/ imports from the engine today (the engine's public faces for a command line).
 CLI_ENGINE_MODULES = {
-    "engine.batch", "engine.bench", "engine.explain_render", "engine.formats", "engine.interview",
+    "engine.batch", "engine.bench", "engine.dask_batch", "engine.explain_render", "engine.formats", "engine.interview",
     "engine.report_html", "engine.rulebook_render", "engine.service", "engine.vocabulary",
     # the library's front door (cli/__init__.py): its version and the errors it raises
     "engine.__version__", "engine.errors",
