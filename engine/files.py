@@ -1,6 +1,8 @@
 """The one way the tool writes a file: into a temporary file beside the target, renamed
 over it only when everything was written, so a reader never sees half a file and an
-interrupted or failing write leaves the earlier file as it was.
+interrupted or failing write leaves the earlier file as it was.  A folder of output parts
+is written the same way: into a temporary folder beside the target, renamed into place
+only when every part is written (``atomic_folder``).
 
 A write that the system refuses (read-only file system, no permission, disk full, file
 too large) is an ``OutputError`` naming the file and the reason, never a traceback; the
@@ -14,6 +16,7 @@ import json
 import os
 import pathlib
 import secrets
+import shutil
 import stat
 from typing import Any, Iterator
 
@@ -73,6 +76,46 @@ def atomic_path(path: str | os.PathLike, *, replace: bool = True) -> Iterator[pa
         raise OutputError(f"cannot write {path}: {_reason(error)}") from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def check_writable_folder(path: str | os.PathLike) -> pathlib.Path:
+    """Refuse, before any work, a place a folder of parts cannot be written: a missing or
+    unwritable parent folder, a file there, or a folder that already holds files (a folder
+    output never merges into nor replaces files it did not write)."""
+    path = pathlib.Path(path)
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {path}: its folder does not exist")
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"cannot write the folder {path}: a file of that name exists")
+    if path.is_dir() and any(path.iterdir()):
+        raise OutputError(f"cannot write the folder {path}: it exists and is not empty; "
+                          "remove it or name a new folder")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {path}: no permission to write in its folder "
+                          "(or the file system is read-only)")
+    return path
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike) -> Iterator[pathlib.Path]:
+    """A temporary folder beside ``path`` to write into; on success it is renamed to
+    ``path`` (which may be an empty folder: rename replaces one in a single step), and
+    whatever happens the temporary folder is gone afterwards."""
+    path = check_writable_folder(path)
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.partial"
+    try:
+        os.mkdir(temporary)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {_reason(error)}") from None
+    try:
+        yield temporary
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+        os.rename(temporary, path)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {_reason(error)}") from None
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def write_text(path: str | os.PathLike, text: str, *, replace: bool = True) -> None:

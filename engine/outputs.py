@@ -1,6 +1,7 @@
 """What a knowledge base declares about its outputs, so the engine can produce them
 without knowing what they mean: the order of the result's keys, the columns of a result
-table, the counts of a batch summary, and the expectations an annotated case may state.
+table, the counts of a batch summary, the expectations an annotated case may state, and
+the kinds of change ``lbp batch --compare`` reports between two outputs.
 
 The engine fills the keys every knowledge base shares (``ENGINE_RESULT_KEYS``) and the
 generic table columns (``ENGINE_COLUMNS``); the knowledge base names and fills the rest.
@@ -106,3 +107,19 @@ ENGINE_EXPECTATIONS = (
     Expectation("rules_not_fired", "excludes", lambda r: r["fired_rules"],
                 "rules expected not to fire did", rule_ids=True),
 )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One kind of change between a result and an earlier result of the same case, as
+    ``lbp batch --compare`` reports it: ``value`` gives what is compared, JSON-ready (a
+    set as a sorted list, so an order that changed is no change)."""
+
+    key: str
+    heading: str
+    value: Callable[[Mapping[str, Any]], Any]
+
+
+# Kinds of change the engine reports for every knowledge base: a row that was screened
+# once and refused the other time (status), or refused both times for other reasons.
+ENGINE_CHANGES = ("status", "errors")

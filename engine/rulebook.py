@@ -21,8 +21,8 @@ from lbp_screen.engine.conditions import (
 )
 from lbp_screen.engine.experta_compat import AS, TEST, Fact, KnowledgeEngine, Rule, scalar_fact
 from lbp_screen.engine.outputs import (
-    ENGINE_COLUMNS, ENGINE_EXPECTATIONS, ENGINE_RESULT_KEYS, EXPECTATION_HOWS, Column, Expectation,
-    OutputShapeError, SummaryCount, TableLayout,
+    ENGINE_CHANGES, ENGINE_COLUMNS, ENGINE_EXPECTATIONS, ENGINE_RESULT_KEYS, EXPECTATION_HOWS, Column,
+    Comparison, Expectation, OutputShapeError, SummaryCount, TableLayout,
 )
 from lbp_screen.engine.strategy import StableStrategy
 from lbp_screen.engine.vocabulary import Vocabulary
@@ -141,6 +141,8 @@ class KnowledgeBase:
         tuple(Column(name) for name in ENGINE_COLUMNS), lambda result: {}))
     summary_counts: tuple[SummaryCount, ...] = ()
     expectations: tuple[Expectation, ...] = ()
+    # The kinds of change ``lbp batch --compare`` reports, besides the engine's own.
+    comparisons: tuple[Comparison, ...] = ()
     # The interview: question groups in the order asked (key -> heading), and the policy
     # that ends it early: result -> the lines to show when it must stop now, or None.
     question_groups: Mapping[str, str] = field(default_factory=dict)
@@ -177,6 +179,9 @@ class KnowledgeBase:
             raise OutputShapeError(f"result keys {self.result_keys} must name each of "
                                    f"{ENGINE_RESULT_KEYS} once")
         self.table.check()
+        kinds = [*ENGINE_CHANGES, *(c.key for c in self.comparisons)]
+        if len(set(kinds)) != len(kinds):
+            raise OutputShapeError(f"comparisons: the kinds of change {kinds} must differ")
         keys = [e.key for e in self.all_expectations()]
         bad = [e.key for e in self.all_expectations() if e.how not in EXPECTATION_HOWS]
         if bad or len(set(keys)) != len(keys):

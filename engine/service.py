@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import difflib
 import os
-from typing import IO, Any, Callable, Iterable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from lbp_screen import engine
 from lbp_screen.engine.batch import BatchOutcome, run_batch, screen_rows
-from lbp_screen.engine.dask_batch import DaskTarget
 from lbp_screen.engine.errors import InputError, OutputError, ScreeningError
 from lbp_screen.engine.explain import Explanation, Target, UnknownTarget
 from lbp_screen.engine.files import check_writable, json_text, write_json, write_text
@@ -25,8 +24,12 @@ from lbp_screen.engine.result import build_result
 from lbp_screen.engine.rulebook import KnowledgeBase
 from lbp_screen.engine.rulebook_doc import rulebook_document
 from lbp_screen.engine.runner import Run, screener_for
-from lbp_screen.engine.tables import BatchInput, BatchInputError, open_batch
+from lbp_screen.engine.compare import BatchComparison, open_earlier
+from lbp_screen.engine.tables import BatchInput, BatchInputError, frame_rows, open_batch, records_frame
 from lbp_screen.engine.vocabulary import CaseError, Choice, ValidCase, parse_json
+
+if TYPE_CHECKING:
+    from lbp_screen.engine.tables import DataFrame
 
 __all__ = ["BatchInputError", "CaseError", "InputError", "OutputError", "ScreeningError",
            "ScreeningService", "Target", "UnknownTarget", "check_writable", "identifier_in_value",
@@ -179,16 +182,38 @@ class ScreeningService:
 
     # ---- batches
     def open_batch(self, source: str | os.PathLike | IO[bytes], input_format: str | None = None,
-                   drop_identifiers: bool = False, name: str | None = None) -> BatchInput:
-        """Check a batch file (a path or an open binary file) before any work."""
-        return open_batch(source, self.kb.vocabulary, input_format, drop_identifiers, name)
+                   drop_identifiers: bool = False, name: str | None = None,
+                   ignore_columns: Iterable[str] = ()) -> BatchInput:
+        """Check a batch input (a file or a folder of part files, or an open binary file)
+        before any work; ``ignore_columns`` are left out entirely."""
+        return open_batch(source, self.kb.vocabulary, input_format, drop_identifiers, name,
+                          tuple(ignore_columns))
 
     def run_batch(self, batch: BatchInput, output: str | os.PathLike, jobs: int = 1,
-                  progress: Callable[[int], None] | None = None,
-                  dask: DaskTarget | None = None) -> BatchOutcome:
-        """Screen a checked input into ``output``: in ``jobs`` worker processes, or with
-        ``dask`` (``DaskTarget.parse("local:2")``) on that Dask cluster, with the same output."""
-        return run_batch(self.kb, batch, output, jobs, progress, dask=dask)
+                  progress: Callable[[int], None] | None = None, output_format: str | None = None,
+                  compare: BatchComparison | None = None) -> BatchOutcome:
+        """Screen a checked input into ``output`` (in ``output_format``, or the one its name
+        or the parts say); with ``compare`` (``compare_batch``), the changed rows too."""
+        if compare is None:
+            return run_batch(self.kb, batch, output, jobs, progress, output_format)
+        with compare.writing() as observe:
+            return run_batch(self.kb, batch, output, jobs, progress, output_format, observe)
+
+    def compare_batch(self, earlier: str | os.PathLike, batch: BatchInput,
+                      output: str | os.PathLike) -> BatchComparison:
+        """Check an earlier JSON Lines output of the same input (a file or a folder of
+        parts) before any work, for ``run_batch(..., compare=...)``, which writes the rows
+        that changed beside ``output`` (``compare.path``)."""
+        return BatchComparison(self.kb, open_earlier(earlier, batch.rows), output)
+
+    def screen_frame(self, frame: DataFrame, drop_identifiers: bool = False,
+                     ignore_columns: Iterable[str] = ()) -> DataFrame:
+        """A pandas DataFrame of cases in, one row per input row out, in order and on the
+        input's index, with the batch's table columns typed as its Parquet output (lists,
+        None); a row that cannot be screened is an error row.  Its columns are checked as
+        a batch file's are (raises BatchInputError)."""
+        rows = frame_rows(frame, self.kb.vocabulary, drop_identifiers, tuple(ignore_columns))
+        return records_frame(self.kb.table, self.kb.version, screen_rows(self.kb, rows), frame.index)
 
     def screen_rows(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
         """One record per row of an iterable of raw cases, numbered from 1, in order."""

@@ -10,7 +10,7 @@ from typing import Any
 from lbp_screen.engine.rulebook import KnowledgeBase
 from lbp_screen.knowledge import facts
 from lbp_screen.knowledge.causes import CAUSES
-from lbp_screen.knowledge.outputs import EXPECTATIONS, RESULT_KEYS, SUMMARY_COUNTS, TABLE
+from lbp_screen.knowledge.outputs import COMPARISONS, EXPECTATIONS, RESULT_KEYS, SUMMARY_COUNTS, TABLE
 from lbp_screen.knowledge.reference import REFERENCE
 from lbp_screen.knowledge.report import interview_stop, result_text
 from lbp_screen.knowledge.exercises import EXERCISES
@@ -115,6 +115,7 @@ KNOWLEDGE_BASE = KnowledgeBase(
     table=TABLE,
     summary_counts=SUMMARY_COUNTS,
     expectations=EXPECTATIONS,
+    comparisons=COMPARISONS,
     question_groups=GROUPS,
     interview_stop=interview_stop,
     reference=REFERENCE,

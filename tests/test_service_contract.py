@@ -38,8 +38,10 @@ FACADE = {
     "question_group": ["group"],
     "interview_stop": ["result"],
     "case_id": ["text", "label"],
-    "open_batch": ["source", "input_format", "drop_identifiers", "name"],
-    "run_batch": ["batch", "output", "jobs", "progress"],
+    "open_batch": ["source", "input_format", "drop_identifiers", "name", "ignore_columns"],
+    "run_batch": ["batch", "output", "jobs", "progress", "output_format", "compare"],
+    "compare_batch": ["earlier", "batch", "output"],
+    "screen_frame": ["frame", "drop_identifiers", "ignore_columns"],
     "screen_rows": ["rows"],
 }
 

@@ -89,7 +89,8 @@ def test_regression_summary_and_coverage_naming_one_file_lost_the_summary(tmp_pa
 def test_regression_a_folder_as_input_was_a_usage_error(tmp_path):
     (tmp_path / "folder").mkdir()
     result = invoke_lbp(["batch", str(tmp_path / "folder"), "-o", str(tmp_path / "out.csv")])
-    assert result.exit_code == 1 and "is a folder" in result.stderr
+    # a folder is a folder of part files now; an empty one is still an Error (exit 1)
+    assert result.exit_code == 1 and "holds no part files" in result.stderr
 
 
 def test_regression_a_whitespace_last_line_screened_every_row_then_refused_the_file(tmp_path):
