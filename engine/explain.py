@@ -540,7 +540,21 @@ class Explanation:
             # later additions come last: within a format version keys are only ever added
             "knowledge_base_name": self.kb.name,
             "notices": self.kb.notices(self.result),
+            "steps": [self.firing_dict(f) for f in self.trace],
         }
+
+    def firing_dict(self, firing: Firing) -> dict[str, Any]:
+        """One firing's rule and its conditions as they held, flat (the firings that
+        concluded what a condition used, by step number): what a face shows for any
+        step of the trace, which ``how`` reaches only from the conclusions."""
+        rule = firing.rule
+        conditions = [self._condition_node(c, firing) for c in rule.when]
+        return {"step": firing.step, "rule": rule.id, "title": rule.title, "rationale": rule.rationale,
+                "source": rule.source, "evidence": rule.evidence,
+                "conditions": [{"text": c.text, "truth": c.truth.value, "kind": c.kind,
+                                "answers": c.answers,
+                                "supported_by": sorted({s.firing.step for s in c.supports})}
+                               for c in conditions]}
 
     def step_dict(self, step: Step) -> dict[str, Any]:
         return {

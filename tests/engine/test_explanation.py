@@ -137,7 +137,7 @@ def test_the_explanation_document_holds_the_result_and_every_part():
     document = SERVICE.explanation(RAW, why_not=["verdict=alarm", "verdict=alarm"])
     assert list(document) == ["format", "format_version", "case", "result", "trace", "how", "why_not",
                               "what_would_change", "graph", "sources", "knowledge_base_name",
-                              "notices"]
+                              "notices", "steps"]
     assert document["result"] == SERVICE.screen(RAW)
     assert document["case"]["fact"] == "ToyCase" and document["case"]["case_id"] == "toy-9"
     assert document["case"]["questions"] == {"sitting": "Sitting?", "age": "Age?"}

@@ -328,7 +328,7 @@ def test_graph_runs_from_answers_through_rules_to_conclusions(raw):
 
 
 EXPLANATION_KEYS = ["format", "format_version", "case", "result", "trace", "how", "why_not",
-                    "what_would_change", "graph", "sources", "knowledge_base_name", "notices"]
+                    "what_would_change", "graph", "sources", "knowledge_base_name", "notices", "steps"]
 
 
 def test_json_document_has_stable_keys_and_holds_the_contract_result():
