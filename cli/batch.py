@@ -20,8 +20,8 @@ from lbp_screen.main import lbp, library_errors, output_format, refuse_together,
 from lbp_screen.engine import bench as bench_engine
 from lbp_screen.engine.batch import default_jobs
 from lbp_screen.engine.dask_batch import DaskTarget, require_dask
-from lbp_screen.engine.formats import BATCH_INPUT_FORMATS
-from lbp_screen.engine.service import InputError, check_writable, json_text, write_json
+from lbp_screen.engine.formats import BATCH_INPUT_FORMATS, BATCH_OUTPUT_FORMATS
+from lbp_screen.engine.service import InputError, changes_path, check_writable, json_text, write_json
 
 EXIT_ROWS_WITH_ERRORS = 3  # the output is complete, but some rows are error rows
 
@@ -104,18 +104,34 @@ def _progress(total: int):
         yield bar.update
 
 
-def _refuse_clashing_paths(input_path, output, summary_path, coverage_path) -> None:
-    """Two roles naming one file would lose one of them: a usage error, before any work."""
+def _refuse_clashing_paths(input_path, output, summary_path, coverage_path, compare_path,
+                           changes) -> None:
+    """Two roles naming one file would lose one of them: a usage error, before any work.
+    --compare may name the output it replaces: the earlier output is read while the new
+    one is written beside it, and replaced only at the end."""
     named = [("INPUT", input_path), ("--output", output), ("--summary", summary_path),
-             ("--coverage", coverage_path)]
+             ("--coverage", coverage_path), ("the changes file of --compare", changes),
+             ("--compare", compare_path)]
     seen: dict[pathlib.Path, str] = {}
     for role, path in named:
         if path is None:
             continue
         key = path.resolve()
-        if key in seen:
+        if key in seen and not (role == "--compare" and seen[key] == "--output"):
             raise click.UsageError(f"{role} and {seen[key]} name the same file {path.name!r}")
-        seen[key] = role
+        seen.setdefault(key, role)
+
+
+def _ignored_columns(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--ignore-columns A,B (repeatable): the names, each stripped; an empty one is refused."""
+    names = tuple(name.strip() for value in values for name in value.split(","))
+    if any(not name for name in names):
+        raise click.UsageError("--ignore-columns: an empty column name (write A,B without "
+                               "a comma at the start or end, or two in a row)")
+    return names
+
+
+STDIN = pathlib.Path("-")  # INPUT "-": standard input, as for lbp screen
 
 
 def _workers(jobs: int | None) -> int:
@@ -145,12 +161,21 @@ def _local_workers(target: DaskTarget | None) -> DaskTarget | None:
 
 
 @lbp.command("batch")
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=pathlib.Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=pathlib.Path),
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, path_type=pathlib.Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=pathlib.Path),
               help="Where to write the results; the extension picks the format "
-                   "(.csv, .jsonl, .xlsx, .parquet).")
+                   "(.csv, .jsonl, .xlsx, .parquet).  For a folder INPUT, a new (or empty) "
+                   "folder that gets one output part per input part.")
+@click.option("--format", "out_format", type=click.Choice(BATCH_OUTPUT_FORMATS),
+              help="Write this format [default: the output's extension; for a folder, the "
+                   "parts' own format].")
 @click.option("--input-format", type=click.Choice(BATCH_INPUT_FORMATS),
-              help="Read INPUT as this format instead of guessing from its extension.")
+              help="Read INPUT as this format instead of guessing from its extension "
+                   "(needed for - , standard input).")
+@click.option("--ignore-columns", "ignore_columns", multiple=True, metavar="A,B",
+              help="Columns (not fields of the vocabulary) to leave out entirely: never read, "
+                   "never written.  Matched as headers are (any case, spaces ignored); a name no "
+                   "column has is refused.  Identifier columns still need --drop-identifiers.")
 @click.option("--drop-identifiers", is_flag=True,
               help="Leave columns that look like direct identifiers (names, e-mail, phone, "
                    "address, date of birth, health-service or social-security numbers) out of "
@@ -160,6 +185,10 @@ def _local_workers(target: DaskTarget | None) -> DaskTarget | None:
               help="Also write the summary counts to this JSON file.")
 @click.option("--coverage", "coverage_path", type=click.Path(dir_okay=False, path_type=pathlib.Path),
               help="Write how many cases fired each rule, and which rules never fired, to this JSON file.")
+@click.option("--compare", "compare_path", type=click.Path(path_type=pathlib.Path),
+              help="An earlier JSON Lines output of the same input (a file or a folder of parts): "
+                   "write the rows whose results changed to OUTPUT's name with .changes.jsonl, "
+                   "and print how many of each kind of change.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: every available core; more than the cores available "
                    "is capped to them, since extra workers only cost memory]; the output is the same "
@@ -170,10 +199,11 @@ def _local_workers(target: DaskTarget | None) -> DaskTarget | None:
                    "cluster of N worker processes [N default: every available core], closed "
                    "afterwards.  Needs the dask extra (pip install 'lbp-screen[dask]'); the "
                    "output is the same.")
-def batch(input_path, output, input_format, drop_identifiers, summary_path, coverage_path, jobs,
-          dask_target):
+def batch(input_path, output, out_format, input_format, ignore_columns, drop_identifiers,
+          summary_path, coverage_path, compare_path, jobs, dask_target):
     """Screen every row of INPUT (CSV, TSV, JSON list, JSON Lines, Excel or Parquet; one
     case per row, a case_id column required) and write one result row per input row.
+    INPUT may be - (standard input, with --input-format) or a folder of part files.
 
     The file is checked before any work: unreadable files, unknown columns, identifier
     columns and repeated case ids are refused.  Rows with bad answers become error rows
@@ -184,19 +214,38 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
     shell's 128 + the signal's number: 130 Ctrl-C (SIGINT), 143 SIGTERM, 129 SIGHUP.
     """
     refuse_together(dask=dask_target is not None, jobs=jobs is not None)
-    _refuse_clashing_paths(input_path, output, summary_path, coverage_path)
+    from_stdin = input_path == STDIN
+    if from_stdin and input_format is None:
+        raise click.UsageError("INPUT - (standard input) needs --input-format: "
+                               + ", ".join(BATCH_INPUT_FORMATS))
+    ignored = _ignored_columns(ignore_columns)
+    changes = changes_path(output) if compare_path is not None else None
+    _refuse_clashing_paths(None if from_stdin else input_path, output, summary_path, coverage_path,
+                           compare_path, changes)
     screening = service()
-    written = [p for p in (output, summary_path, coverage_path) if p is not None]
+    written = [p for p in (output, summary_path, coverage_path, changes) if p is not None]
     before = {path: _file_state(path) for path in written}
     with _signals_as_interrupt() as got:
         try:
             with library_errors():
                 if dask_target is not None:
                     require_dask()
-                # every place a file will be written is checked before any work
+                # every place a file will be written is checked before any work (a folder
+                # of output parts when the run screens it, before any row)
+                folder = not from_stdin and input_path.is_dir()
                 for path in written:
-                    check_writable(path)
-                checked = screening.open_batch(input_path, input_format, drop_identifiers)
+                    if not (folder and path == output):
+                        check_writable(path)
+                if from_stdin:
+                    if sys.stdin is None:
+                        raise InputError("-: standard input is closed; give a file or pipe the cases in")
+                    checked = screening.open_batch(sys.stdin.buffer, input_format, drop_identifiers,
+                                                   "stdin", ignored)
+                else:
+                    checked = screening.open_batch(input_path, input_format, drop_identifiers,
+                                                   ignore_columns=ignored)
+                comparison = (screening.compare_batch(compare_path, checked, output)
+                              if compare_path is not None else None)
                 if checked.dropped:
                     # named nowhere: a header row can itself hold a person's data
                     click.echo(f"left out {len(checked.dropped)} identifier column(s)", err=True)
@@ -205,6 +254,7 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
                 with _progress(checked.rows) as advance:
                     outcome = screening.run_batch(checked, output, _workers(jobs),
                                                   progress=_stopping(got, advance),
+                                                  output_format=out_format, compare=comparison,
                                                   dask=_local_workers(dask_target))
                 summary = outcome.summary
                 if summary_path is not None:
@@ -219,7 +269,10 @@ def batch(input_path, output, input_format, drop_identifiers, summary_path, cove
                 click.echo(f"Error: {_interrupted(signum, before)}", err=True)
             raise click.exceptions.Exit(128 + signum) from None
     click.echo(summary.text(), err=True)
-    click.echo(f"wrote {summary.rows} rows to {output}", err=True)
+    parts = f" in {len(checked.parts)} part(s)" if checked.folder else ""
+    click.echo(f"wrote {summary.rows} rows{parts} to {output}", err=True)
+    if comparison is not None:
+        click.echo(comparison.text(), err=True)
     if not outcome.all_ok:
         raise click.exceptions.Exit(EXIT_ROWS_WITH_ERRORS)
 

@@ -24,7 +24,7 @@ from lbp_screen.engine.result import build_result
 from lbp_screen.engine.rulebook import KnowledgeBase
 from lbp_screen.engine.rulebook_doc import rulebook_document
 from lbp_screen.engine.runner import Run, screener_for
-from lbp_screen.engine.compare import BatchComparison, open_earlier
+from lbp_screen.engine.compare import BatchComparison, changes_path, open_earlier
 from lbp_screen.engine.tables import BatchInput, BatchInputError, frame_rows, open_batch, records_frame
 from lbp_screen.engine.vocabulary import CaseError, Choice, ValidCase, parse_json
 
@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from lbp_screen.engine.tables import DataFrame
 
 __all__ = ["BatchInputError", "CaseError", "InputError", "OutputError", "ScreeningError",
-           "ScreeningService", "Target", "UnknownTarget", "check_writable", "identifier_in_value",
+           "ScreeningService", "Target", "UnknownTarget", "changes_path", "check_writable",
+           "identifier_in_value",
            "json_text", "parse_json", "shown", "write_json", "write_text"]
 
 
