@@ -239,8 +239,8 @@ EXERCISES = {e.id: e for e in (
         article_set=None,
         warnings=(ArticleWarning(
             EXTENSION, "avoid",
-            "The article advises extension responders against it: it rounds the lower back, "
-            "the movement that tends to worsen their pain."),),
+            "For an extension responder, as your answers suggest, the article advises against "
+            "it: it rounds the lower back, a movement likely to make your pain worse."),),
         source=STRETCH_SECTION + ", 3: child's pose",
         loads=(
                ("head_below_heart", "the forehead rests on the floor"),
@@ -275,8 +275,9 @@ EXERCISES = {e.id: e for e in (
         article_set=None,
         warnings=(ArticleWarning(
             EXTENSION, "avoid",
-            "The article advises extension responders against it: folding forwards rounds "
-            "the lower back, the movement that tends to worsen their pain."),),
+            "For an extension responder, as your answers suggest, the article advises against "
+            "it: folding forwards rounds the lower back, a movement likely to make your pain "
+            "worse."),),
         source=STRETCH_SECTION + ", 5: wide-legged standing forward fold",
         loads=(
                ("lumbar_flexion", "the whole spine folds forward from standing"),
@@ -382,8 +383,8 @@ EXERCISES = {e.id: e for e in (
         article_set=None,
         warnings=(ArticleWarning(
             FLEXION, "avoid",
-            "The article advises flexion responders against it: it arches the lower back, "
-            "the movement that tends to worsen their pain."),),
+            "For a flexion responder, as your answers suggest, the article advises against "
+            "it: it arches the lower back, a movement likely to make your pain worse."),),
         source=STRETCH_SECTION + ", 11: cobra",
         loads=(
                ("lumbar_extension", "the chest is pushed up from lying face down"),

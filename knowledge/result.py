@@ -36,7 +36,7 @@ SCREENING_NOTICE = ("This is a screening and teaching aid, not a diagnosis: the 
 WARNING_TEXT = {
     "under_18": "Age is under 18, outside the adult population these rules were written for: "
                 "no exercise advice is given; please see a clinician experienced with young people.",
-    "age_not_known": "Age was not given: the advice assumes an adult.",
+    "age_not_known": "Age was not given: the advice assumes you are an adult.",
     "warning_signs_not_asked": "No exercise advice is given until every warning-sign question "
                                "that could still raise an urgent or emergency red flag has been "
                                "answered; they are named above.",
@@ -139,7 +139,7 @@ def _open_question_warnings(unanswered: list[dict[str, Any]]) -> list[str]:
     return [f"Not answered ({entry['field']}): \"{entry['question']}\" Its answer could still "
             "raise " + "; ".join(f"{RED_FLAG_CONDITIONS[c['condition']].name.lower()} "
                                  f"({c['urgency']})" for c in entry["could_raise"])
-            + ". Unknown is not no: ask it before acting on this result."
+            + ". Unknown is not no: answer it before acting on this result."
             for entry in unanswered]
 
 

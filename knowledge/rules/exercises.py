@@ -117,9 +117,9 @@ def _article_warning(kind, exercise, warning):
 
 
 def _opposite_direction_caution(kind, exercise):
-    reason = (f"It {exercise.direction_reason}: the movement that tends to worsen "
-              f"{_an(kind)} responder's pain. The article does not warn about it, so try it "
-              "only if a physiotherapist agrees.")
+    reason = (f"It {exercise.direction_reason}, the movement likely to make your pain worse "
+              f"if, as your answers suggest, you are {_an(kind)} responder. The article gives "
+              "no warning about it, so try it only if a physiotherapist agrees.")
     if exercise.advanced:
         reason += " It is also an advanced movement."
     return _advice_rule(
@@ -158,8 +158,8 @@ def _cat_cow_caution(kind):
         f"way that tends to worsen {_an(kind)} responder's pain. It stays usable if that half "
         "is kept small, which is worth a caution rather than a warning.",
         f"{cat_cow.source}; {TYPE_SECTION[kind]}; [project] exercise selection",
-        reason=f"Half of it, the {aggravating_half}, moves the way that tends to worsen "
-               f"{_an(kind)} responder's pain: keep that half small and stop if the pain "
+        reason=f"Half of it, the {aggravating_half}, moves the way likely to make your pain "
+               f"worse as {_an(kind)} responder: keep that half small, and stop if the pain "
                "spreads.")
 
 
@@ -203,7 +203,8 @@ def _hip_rules():
           "flexor pattern of long sitting with hip pain. It arches the lower back, so it is "
           "offered to extension responders only, and as an advanced movement it goes to the "
           "caution list.",
-          reason=f"{ADVANCED}: offered for long sitting with hip pain (tight hip flexors); "
+          reason=f"{ADVANCED}: offered because you sit for long periods and have hip pain "
+                 "(tight hip flexors); "
                  "learn it with a physiotherapist before trying it alone.",
           source=f"{HIP_SECTION}; {TYPE_SECTION[EXTENSION]}")
     offer("three-legged-dog", "three_legged_dog",
@@ -212,13 +213,14 @@ def _hip_rules():
           "hamstrings end up overworked; the three-legged dog stretches the hamstrings and "
           "hips with the spine kept long. It is an advanced movement, so it goes to the "
           "caution list.",
-          reason=f"{ADVANCED}: offered for a runner with hip or knee pain (tight hamstrings "
-                 "and hips); learn it with a physiotherapist before trying it alone.")
+          reason=f"{ADVANCED}: offered because you run and have hip or knee pain (tight "
+                 "hamstrings and hips); learn it with a physiotherapist before trying it alone.")
     offer("kneeling-side-bend", "kneeling_side_bend", [answer("hip_pain", "yes")],
           "Hip or groin pain points to the groin, inner thigh and hip muscles this side bend "
           "stretches, and bending sideways favours neither direction. It is an advanced "
           "movement, so it goes to the caution list.",
-          reason=f"{ADVANCED}: offered for hip or groin pain (groin and inner thigh); learn "
+          reason=f"{ADVANCED}: offered because you have hip or groin pain (groin and inner "
+                 "thigh); learn "
                  "it with a physiotherapist before trying it alone.")
     return offers
 

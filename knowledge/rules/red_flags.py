@@ -165,8 +165,8 @@ RULES = [
            unless(all_of_these(NOT_ACUTE, any_of(answer("nerve_symptoms_both_legs", "no"),
                                                  answer("leg_weakness", "no"))))],
           "Pain in both legs together with numbness, tingling or weakness needs a doctor to "
-          "examine the nerves of both legs within a day or two, and the person must know to "
-          "go to an emergency department at once if the picture changes. Decided openly: no "
+          "examine the nerves of both legs within a day or two, with clear advice to go to an "
+          "emergency department at once if the picture changes. Decided openly: no "
           "flag when the answers say the symptoms are long-standing (stable or slowly "
           "changing) and there is no weakness in both legs (the nerve symptom is in one leg, "
           "or it is tingling or numbness without weakness): the usual picture of spinal "
@@ -335,7 +335,7 @@ RULES = [
           "fracture", "emergency", "significant_trauma",
           [answer("significant_trauma", "yes")],
           "Back pain that began with a fall from a height, a road accident or a similar "
-          "force can mean a broken or unstable spine, whatever the person's age; it needs "
+          "force can mean a broken or unstable spine at any age; it needs "
           "examination and imaging in an emergency department, not exercises.",
           "[nhs_back_pain] 999 or A&E (serious accident); [finucane_2020] fracture; [downie_2013]",
           "Downie 2013: severe trauma, post-test probability of fracture 11% (95% CI 8-16%)."),

@@ -45,9 +45,9 @@ RULES = [
          topic=TOPIC, phase=GATE,
          when=[not_answered("age"), not_concluded(Urgency, level="emergency")],
          then=[conclude(ScreeningWarning, code="age_not_known")],
-         rationale="Without an age the tool cannot tell whether the person is an adult, so the "
+         rationale="Without an age the tool cannot tell whether it is screening an adult, so the "
                    "result says that its advice assumes one instead of guessing. Not said in "
-                   "an emergency: the person is being sent to hospital now, and a remark about "
+                   "an emergency: the result is sending you to hospital now, and a remark about "
                    "age would only dilute that message. Which age-dependent red flags remain "
                    "open is said by the unanswered-question warnings.",
          source="[project] population; [project] unknown is not no"),
@@ -89,7 +89,7 @@ RULES = [
          then=[conclude(ExerciseAdviceWithheld, reason="red_flag")],
          rationale="When a serious cause may be behind the pain, exercising first could delay "
                    "care or do harm; every exercise recommendation is withdrawn until a "
-                   "clinician has assessed the person.",
+                   "clinician has assessed you.",
          source="[finucane_2020]; [project] escalation"),
     rule("R-SAFETY-ASSESS-EMERGENCY", "Assessment advice: emergency department today",
          topic=TOPIC, phase=ASSESSMENT, when=[concluded(Urgency, level="emergency")],

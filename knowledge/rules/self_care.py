@@ -32,8 +32,8 @@ RULES = [
     rule("R-SELFCARE-RECENT-PAIN", "Self-care: the usual course of a recent episode",
          topic=TOPIC, phase=ADVICE, when=[GATE_OPEN, unless(PERSISTENT)],
          then=_advice("usual_course", "seek_help_again"),
-         rationale=f"Unless the episode has lasted {CHRONIC_WEEKS} weeks or more, the person is "
-                   "told that most episodes ease within weeks and when to seek help again.",
+         rationale=f"Unless the episode has lasted {CHRONIC_WEEKS} weeks or more, the result "
+                   "says that most episodes ease within weeks, and when to seek help again.",
          source="[nice_ng59] information on the nature of low back pain"),
     rule("R-SELFCARE-PERSISTENT-PAIN", "Self-care: pain lasting three months or more",
          topic=TOPIC, phase=ADVICE, when=[GATE_OPEN, PERSISTENT],
@@ -48,7 +48,7 @@ RULES = [
          then=_advice("activity_is_safe"),
          rationale="Believing that activity is unsafe is one of the STarT Back items that "
                    "predict a slow recovery; NICE asks for reassurance and advice to stay "
-                   "active, so the person who agreed with it is told so directly.",
+                   "active, so an answer agreeing with it is met with that advice directly.",
          source="[nice_ng59] advice and reassurance; [keele_startback_2008] item 5"),
     rule("R-SELFCARE-PAUSE-ARCHING-SPORT", "Self-care: pause back-arching sport",
          topic=TOPIC, phase=ADVICE,

@@ -102,13 +102,13 @@ FALLS = ("falls_head_below_heart", "falls_balance")
 RULES = [
     _veto_rule("R-VETO-ARCHING-AGGRAVATES", "Arching makes the pain worse: no extension loading",
                [answer("bending_backward", "worse")], ["aggravating_extension"],
-               "An exercise that repeats the movement the person says makes the pain worse is "
+               "An exercise that repeats a movement you say makes the pain worse is "
                "the one most likely to hurt, whatever the other answers suggest; the responder "
                "type may lean the other way, the veto still holds.",
                "[article] stretches introduction"),
     _veto_rule("R-VETO-BENDING-AGGRAVATES", "Bending forward makes the pain worse: no flexion loading",
                [answer("bending_forward", "worse")], ["aggravating_flexion"],
-               "An exercise that rounds the back repeats the movement the person says makes the "
+               "An exercise that rounds the back repeats a movement you say makes the "
                "pain worse; it is ruled out whatever the responder type.",
                "[article] stretches introduction"),
     _veto_rule("R-VETO-FRAGILE-BONE", "Fragile bone: no end-of-range or loaded flexion or twisting",
