@@ -232,6 +232,10 @@ def create_app(service: ScreeningService) -> FastAPI:
     async def playground() -> Response:
         return FileResponse(str(static / "index.html"), media_type="text/html")
 
+    @app.get("/favicon.ico", include_in_schema=False)  # browsers ask for it on every page
+    async def favicon() -> Response:
+        return FileResponse(str(static / "favicon.svg"), media_type="image/svg+xml")
+
     @app.get("/api", include_in_schema=False)
     async def api_page() -> Response:
         return FileResponse(str(static / "api.html"), media_type="text/html")

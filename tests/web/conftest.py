@@ -69,7 +69,11 @@ def browser(tmp_path_factory):
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # The window's size includes what the browser draws around the page: the page itself
+    # (the viewport, what a screenshot shows) is made WINDOW.
     driver.set_window_size(*WINDOW)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(2 * WINDOW[0] - inner[0], 2 * WINDOW[1] - inner[1])
     driver.implicitly_wait(0)
     yield driver
     driver.quit()
