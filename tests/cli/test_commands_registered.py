@@ -1,0 +1,33 @@
+"""Every command module of cli/ registers its command on the group, and registering them
+leaves the library's functions of the same name alone."""
+import ast
+import inspect
+import pathlib
+
+import lbp_screen
+from lbp_screen.main import lbp
+
+CLI = pathlib.Path(lbp_screen.__file__).resolve().parent
+
+
+def _commands_defined():
+    """Command names each cli module declares with ``@lbp.command()`` (by reading its source)."""
+    found = set()
+    for path in CLI.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                for decorator in node.decorator_list:
+                    call = decorator if isinstance(decorator, ast.Call) else None
+                    func = call.func if call else decorator
+                    if isinstance(func, ast.Attribute) and func.attr == "command" \
+                            and isinstance(func.value, ast.Name) and func.value.id == "lbp":
+                        names = [a.value for a in (call.args if call else []) if isinstance(a, ast.Constant)]
+                        found.add(names[0] if names else node.name.replace("_", "-"))
+    return found
+
+
+def test_regression_lbp_explain_was_no_command_once_the_library_had_an_explain_function():
+    defined = _commands_defined()
+    assert "explain" in defined
+    assert defined <= set(lbp.commands), sorted(defined - set(lbp.commands))
+    assert inspect.isfunction(lbp_screen.explain) and inspect.isfunction(lbp_screen.screen)
