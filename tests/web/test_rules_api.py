@@ -80,3 +80,20 @@ def test_rules_page_is_served_as_html():
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert '<script type="module" src="/static/rules.js"></script>' in response.text
+
+
+def test_the_web_app_serves_the_page_its_assets_and_the_api_under_its_policy():
+    from lbp_screen.web import create_app
+
+    client = TestClient(create_app(bundled.SERVICE))
+    response = client.get("/api/rules")
+    assert response.status_code == 200
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert [t["topic"] for t in response.json()["topics"]] == list(bundled.KB.topics)
+    for asset, kind in (("/static/rules.js", "javascript"), ("/static/rules.css", "text/css")):
+        served = client.get(asset)
+        assert served.status_code == 200 and kind in served.headers["content-type"], asset
+    page = client.get("/rules").text
+    # no inline script or style: the policy would refuse them
+    assert "<style" not in page and " style=" not in page and "<script>" not in page
+    assert "/api/rules" in client.get("/openapi.json").json()["paths"]
