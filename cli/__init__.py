@@ -27,11 +27,13 @@ from lbp_screen.engine import __version__
 from lbp_screen.engine.errors import InputError, OutputError, ScreeningError
 from lbp_screen.engine.vocabulary import CaseError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only for the annotations: pandas is imported by screen_frame's engine side
+    import pandas
+
     from lbp_screen.engine.service import ScreeningService
 
 __all__ = ["CaseError", "InputError", "OutputError", "ScreeningError", "__version__", "explain",
-           "rulebook", "screen", "service", "vocabulary"]
+           "rulebook", "screen", "screen_frame", "service", "vocabulary"]
 
 
 @functools.cache
@@ -71,3 +73,15 @@ def vocabulary() -> list[dict[str, Any]]:
     meaning, question, help, group and the question it depends on."""
     return service().vocabulary()
 
+
+def screen_frame(frame: pandas.DataFrame, drop_identifiers: bool = False,
+                 ignore_columns: Iterable[str] = ()) -> pandas.DataFrame:
+    """Screen every row of a data frame whose columns are vocabulary fields (headers matched
+    as ``lbp batch`` matches them).  Returns one row per input row, in order, with the batch's
+    table columns typed as its Parquet output (lists for multi-valued columns, missing values
+    as nulls); a row that cannot be screened is an ``error`` row, never left out.  Columns
+    that look like identifiers are refused unless ``drop_identifiers``; ``ignore_columns``
+    are left out entirely.  Raises ``InputError`` for a frame that cannot be used at all.
+    Works as ``dask.dataframe.map_partitions(lbp_screen.screen_frame)``."""
+    return service().screen_frame(frame, drop_identifiers=drop_identifiers,
+                                  ignore_columns=tuple(ignore_columns))

@@ -63,3 +63,4 @@ def test_the_readme_s_examples_run_as_shown(section, tmp_path, monkeypatch):
         report: list[str] = []
         runner.run(test, out=report.append, clear_globs=False)
         assert not report, "".join(report)
+        names.update(test.globs)  # the doctest ran on a copy of the section's names
