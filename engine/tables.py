@@ -660,7 +660,7 @@ def frame_rows(frame: "DataFrame", vocabulary: Vocabulary, drop_identifiers: boo
     not_text = [c for c in header if not isinstance(c, str)]
     if not_text:
         raise BatchInputError(f"{name}: column labels must be field names (text), not "
-                              + ", ".join(f"{_header(c)} (a {type(c).__name__})" for c in not_text))
+                              + ", ".join(f"{_header(c)} (of type {type(c).__name__})" for c in not_text))
     check = _check_columns(name, header, vocabulary, drop_identifiers, ignore_columns)
     fields = list(check.reading.fields.items())
     columns = [[_frame_cell(v) for v in frame.iloc[:, header.index(h)].tolist()] for h, _f in fields]
