@@ -140,7 +140,8 @@ def _bundled_cases() -> list[dict[str, Any]]:
     """Every example case shipped in ``lbp_screen.cases``, by file name, in name order."""
     folder = resources.files("lbp_screen.cases")
     cases = []
-    for entry in sorted((e for e in folder.iterdir() if e.name.endswith(".json")), key=lambda e: e.name):
+    for entry in sorted((e for e in folder.iterdir() if e.name.endswith(".json")),
+                        key=lambda e: e.name.removesuffix(".json")):
         document = json.loads(entry.read_text(encoding="utf-8"))
         cases.append({"name": entry.name.removesuffix(".json"), "case": document.get("case", document),
                       "note": document.get("note"), "expected": document.get("expected")})
