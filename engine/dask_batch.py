@@ -29,6 +29,7 @@ import difflib
 import importlib.util
 import logging
 import multiprocessing.resource_tracker
+import os
 import threading
 from typing import TYPE_CHECKING, Any, Generator, Iterable, Iterator
 
@@ -53,6 +54,7 @@ MAX_CHUNKS_IN_FLIGHT = 64
 # A local cluster's worker processes get at most this long to start (a start that fails,
 # e.g. for want of memory, is reported instead of waited for).
 LOCAL_START_SECONDS = 60.0
+QUIET_WORKERS_VARIABLE = "DASK_LOGGING__DISTRIBUTED"  # Dask's log level for its "distributed" logs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,31 +116,49 @@ def _quiet_dask_logs() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def _quiet_local_workers() -> Iterator[None]:
+    """The same for a local cluster's worker processes, which would print on this run's
+    stderr: Dask reads its log levels from the environment when a worker starts, so the
+    setting stays while the cluster lives (a lost worker's replacement starts later)."""
+    previous = os.environ.get(QUIET_WORKERS_VARIABLE)
+    os.environ[QUIET_WORKERS_VARIABLE] = "critical"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(QUIET_WORKERS_VARIABLE, None)
+        else:
+            os.environ[QUIET_WORKERS_VARIABLE] = previous
+
+
+@contextlib.contextmanager
 def cluster(target: DaskTarget, most_workers: int | None = None) -> Iterator[Client]:
     """A client of the target's scheduler, closed on leaving (a local cluster too, with
     every worker process).  ``most_workers`` caps a local cluster (a worker with no chunk
     to screen only costs its start-up)."""
     require_dask()
-    with _quiet_dask_logs():
-        import distributed
+    import distributed  # sets its log levels: held back after it
 
+    with _quiet_dask_logs():
         local: distributed.LocalCluster | None = None
         client: distributed.Client | None = None
-        try:
-            if target.address is None:
-                workers = target.workers or default_jobs()
-                if most_workers is not None:
-                    workers = max(1, min(workers, most_workers))
-                local, client = _start_local(distributed, workers)
-            else:
-                client = _connect(distributed, target.address)
-            yield client
-        finally:
-            if client is not None:
-                with contextlib.suppress(Exception):
-                    client.close()
-            if local is not None:
-                local.close()
+        with contextlib.ExitStack() as stack:
+            try:
+                if target.address is None:
+                    workers = target.workers or default_jobs()
+                    if most_workers is not None:
+                        workers = max(1, min(workers, most_workers))
+                    stack.enter_context(_quiet_local_workers())
+                    local, client = _start_local(distributed, workers)
+                else:
+                    client = _connect(distributed, target.address)
+                yield client
+            finally:
+                if client is not None:
+                    with contextlib.suppress(Exception):
+                        client.close()
+                if local is not None:
+                    local.close()
 
 
 def _start_local(distributed: Any, workers: int) -> tuple[Any, Any]:
@@ -153,6 +173,9 @@ def _start_local(distributed: Any, workers: int) -> tuple[Any, Any]:
             local = distributed.LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                 dashboard_address=None, silence_logs=logging.CRITICAL,
+                # no dashboard; the scheduler's health endpoint on a free port of this
+                # machine (not 8787, which another cluster may hold)
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 timeout=LOCAL_START_SECONDS)
             try:
                 client = distributed.Client(local, set_as_default=False)
@@ -253,3 +276,4 @@ def _screen_chunk(import_path: str, provenance: dict[str, Any],
             f"({provenance['knowledge_base']['digest']}): install the same lbp-screen on "
             "every worker")
     return screen_rows(kb, chunk)
+
