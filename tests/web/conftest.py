@@ -54,8 +54,15 @@ def live_server(app) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory):
-    """A headless Chromium at 1280x720 (a fresh profile), driven by Selenium."""
+def downloads(tmp_path_factory):
+    """The folder the browser saves downloads into."""
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory, downloads):
+    """A headless Chromium whose page is 1280x720 (a fresh profile, downloads saved into
+    ``downloads`` without asking), driven by Selenium."""
     if CHROMIUM is None or CHROMEDRIVER is None:
         pytest.skip("no Chromium or chromedriver (apt-get install chromium chromium-driver)")
     from selenium import webdriver
@@ -68,6 +75,8 @@ def browser(tmp_path_factory):
     options.add_argument(f"--window-size={WINDOW[0]},{WINDOW[1]}")
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     # The window's size includes what the browser draws around the page: the page itself
     # (the viewport, what a screenshot shows) is made WINDOW.

@@ -559,8 +559,8 @@ function loadDocument(document_, name) {
     pick.replaceChildren(...document_.map((item, i) => el("option", {value: i},
       `${i + 1}. ${(item?.case || item)?.case_id ?? "no case id"}`)));
     pick.hidden = false;
-    say("#case-status", `${name} holds ${document_.length} cases; showing the first (choose another beside).`);
     loadOne(document_[0], `${name}[0]`);
+    say("#case-status", `${name} holds ${document_.length} cases; showing the first (choose another beside).`);
     return;
   }
   $("#file-case").hidden = true;
@@ -575,7 +575,6 @@ function loadOne(item, name) {
   const annotated = item.case && typeof item.case === "object" && !Array.isArray(item.case);
   setCase(annotated ? item.case : item);
   $("#case-note").textContent = annotated && item.note ? item.note : "";
-  if (!$("#file-case").hidden && !name.includes("[")) $("#file-case").hidden = true;
   say("#case-status", `Loaded ${name}.`);
 }
 
