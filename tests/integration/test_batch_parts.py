@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import json
 import pathlib
+import signal
+import subprocess
+import sys
+import time
 
 import pandas as pd
 import pyarrow as pa
@@ -197,3 +201,26 @@ def test_compare_reads_an_earlier_folder_of_jsonl_parts(tmp_path, data):
     assert result.exit_code == 0, result.stderr
     assert f"compared {sum(PART_ROWS)} rows with old" in result.stderr and "0 changed" in result.stderr
     assert (tmp_path / "new.changes.jsonl").read_text() == ""
+
+
+def test_a_stop_signal_mid_run_leaves_no_output_folder_and_no_hidden_one(tmp_path):
+    """SIGTERM while the parts are written: exit 143, neither OUT_DIR nor its hidden
+    temporary folder remains."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rows = cases(4000, seed=9)
+    for number in range(4):  # four parts of 1,000 rows: a few seconds of screening
+        pd.DataFrame(rows[number * 1000:(number + 1) * 1000]).to_csv(folder / f"part.{number}.csv",
+                                                                     index=False)
+    run = subprocess.Popen([str(pathlib.Path(sys.executable).parent / "lbp"), "batch", str(folder),
+                            "-o", str(tmp_path / "out"), "--jobs", "1"],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".partial") for p in tmp_path.iterdir()):
+        assert run.poll() is None and time.monotonic() < deadline, "the run never started writing"
+        time.sleep(0.02)
+    run.send_signal(signal.SIGTERM)
+    _out, err = run.communicate(timeout=30)
+    assert run.returncode == 128 + signal.SIGTERM
+    assert b"Traceback" not in err and b"interrupted (SIGTERM); nothing written, out not created" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
