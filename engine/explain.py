@@ -244,12 +244,27 @@ class GraphNode:
     label: str
     detail: str
     layer: int
+    step: int | None = None         # a rule node's firing step
+    group: str | None = None        # a conclusion node's group (ConclusionGroup.id)
+    name: str = ""                  # a conclusion node in words, by catalogue name
+    warning: bool = False           # a conclusion the knowledge base shows as a warning
+
+
+@dataclass(frozen=True)
+class ConclusionGroup:
+    """Conclusions of one kind, as faces show them together: a why-not target kind, or
+    another kind of concluded fact (id: its fact type); ``title`` is its noun."""
+
+    id: str
+    title: str
+    warning: bool                   # some conclusion of the group is a warning
 
 
 @dataclass(frozen=True)
 class Graph:
     nodes: tuple[GraphNode, ...]
     edges: tuple[tuple[str, str], ...]
+    groups: tuple[ConclusionGroup, ...] = ()  # in the order faces show them
 
     def layers(self) -> list[list[GraphNode]]:
         out: list[list[GraphNode]] = [[] for _ in range(max((n.layer for n in self.nodes), default=-1) + 1)]
@@ -454,13 +469,13 @@ class Explanation:
         edges: list[tuple[str, str]] = []
         rule_layer: dict[int, int] = {}
 
-        def add(node_id, kind, label, detail):
-            nodes.setdefault(node_id, {"kind": kind, "label": label, "detail": detail})
+        def add(node_id, kind, label, detail, **more):
+            nodes.setdefault(node_id, {"kind": kind, "label": label, "detail": detail, **more})
             return node_id
 
         for step in sorted({s.firing.step: s for s in steps}.values(), key=lambda s: s.firing.step):
             rule_id = add(f"step-{step.firing.step}", "rule", f"{step.firing.step}. {step.rule.id}",
-                          step.rule.title)
+                          step.rule.title, step=step.firing.step)
             depth = 1
             for condition in step.conditions:
                 if condition.kind == "exemption" and not condition.answers:
@@ -482,8 +497,10 @@ class Explanation:
         for step in steps:
             if type(step.fact) in target_types or id(step.fact) not in used_as_ground:
                 label, detail = self._conclusion_label(step.fact)
+                group, name, warning = self._presented(step.fact)
                 edges.append((f"step-{step.firing.step}", add("conclusion-" + _slug(label), "conclusion",
-                                                               label, detail)))
+                                                               label, detail, group=group, name=name,
+                                                               warning=warning)))
         layer_of = {}
         for node_id, node in nodes.items():
             if node["kind"] in ("answer", "absence"):
@@ -494,8 +511,46 @@ class Explanation:
                 layer_of[node_id] = last
         edges = list(dict.fromkeys(edges))
         ordered = _order_layers(nodes, layer_of, edges, list(self.kb.vocabulary.fields))
-        return Graph(tuple(GraphNode(i, nodes[i]["kind"], nodes[i]["label"], nodes[i]["detail"], layer_of[i])
-                           for i in ordered), tuple(edges))
+        graph_nodes = tuple(GraphNode(i, nodes[i]["kind"], nodes[i]["label"], nodes[i]["detail"], layer_of[i],
+                                      nodes[i].get("step"), nodes[i].get("group"), nodes[i].get("name", ""),
+                                      nodes[i].get("warning", False))
+                            for i in ordered)
+        return Graph(graph_nodes, tuple(edges), self._groups(
+            [(n.group, n.warning) for n in graph_nodes if n.group is not None],
+            [type(s.fact) for s in steps]))
+
+    def _presented(self, fact: Fact) -> tuple[str, str, bool]:
+        """A concluded fact's group, its words (the catalogue name of a target's value, and
+        the conclusion's short values) and whether the knowledge base shows it as a warning."""
+        values = conclusion_values(fact)
+        for kind, (fact_type, key) in self.kb.targets.items():
+            if type(fact) is fact_type:
+                value = str(values[key])
+                extra = [str(v) for k, v in values.items() if k != key and isinstance(v, str)
+                         and len(v) <= SHORT_VALUE]
+                name = self.target_name(kind, value)
+                return (kind, name + (f" ({', '.join(extra)})" if extra else ""),
+                        value in self.kb.warning_targets.get(kind, ()))
+        return type(fact).__name__, self.kb.labels.conclusion(type(fact), values), False
+
+    def target_name(self, kind: str, value: str) -> str:
+        """A target's value by its catalogue name (the value itself where none has one)."""
+        catalogues = self.kb.reference.catalogues if self.kb.reference else ()
+        for catalogue in catalogues:
+            if catalogue.target == kind and value in catalogue.entries:
+                return str(catalogue.entries[value].name)
+        return value
+
+    def _groups(self, members: list[tuple[str, bool]], fact_types: list[type]) -> tuple[ConclusionGroup, ...]:
+        """The groups present, in the knowledge base's conclusion order, then the other
+        target kinds, then other kinds of fact in the order first concluded."""
+        order = [*self.kb.conclusion_order, *(k for k in self.kb.targets if k not in self.kb.conclusion_order),
+                 *dict.fromkeys(t.__name__ for t in fact_types)]
+        present = {group: any(w for g, w in members if g == group) for group, _ in members}
+        by_name = {t.__name__: t for t in fact_types}
+        return tuple(ConclusionGroup(group, self.kb.labels.conclusion(
+            self.kb.targets[group][0] if group in self.kb.targets else by_name[group], {}), present[group])
+            for group in dict.fromkeys(order) if group in present)
 
     def _conclusion_label(self, fact: Fact) -> tuple[str, str]:
         values = conclusion_values(fact)
@@ -528,7 +583,9 @@ class Explanation:
             "how": [{"target": str(c.target), "kind": c.target.kind, "value": c.target.value,
                      "label": c.label, "values": c.values,
                      "derivation": [self.step_dict(s) for s in c.steps],
-                     **conclusion_summary(self.kb, c)}
+                     **conclusion_summary(self.kb, c),
+                     "name": self.target_name(c.target.kind, c.target.value),
+                     "warning": c.target.value in self.kb.warning_targets.get(c.target.kind, ())}
                     for c in self.conclusions()],
             "why_not": [why_not_dict(self.why_not(t)) for t in why_not],
             "what_would_change": [{"target": str(c.target), "kind": c.target.kind, "value": c.target.value,
@@ -768,9 +825,11 @@ def why_not_dict(why: WhyNot) -> dict[str, Any]:
 
 
 def graph_dict(graph: Graph) -> dict[str, Any]:
-    return {"nodes": [{"id": n.id, "kind": n.kind, "label": n.label, "detail": n.detail, "layer": n.layer}
+    return {"nodes": [{"id": n.id, "kind": n.kind, "label": n.label, "detail": n.detail, "layer": n.layer,
+                       "step": n.step, "group": n.group, "name": n.name, "warning": n.warning}
                       for n in graph.nodes],
-            "edges": [{"from": a, "to": b} for a, b in graph.edges]}
+            "edges": [{"from": a, "to": b} for a, b in graph.edges],
+            "groups": [{"id": g.id, "title": g.title, "warning": g.warning} for g in graph.groups]}
 
 
 def explain(kb: KnowledgeBase, run: Run, label: str | None = None) -> Explanation:

@@ -130,6 +130,11 @@ class KnowledgeBase:
     # Other names a why-not target may be asked by: kind -> {alias: the value(s) it stands
     # for}.  An alias of one value is that target; one of several is refused, naming them.
     target_aliases: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    # How faces present conclusions: the target kinds in the order shown, most pressing
+    # first (kinds not named follow in ``targets`` order), and per kind the values shown
+    # as a warning.
+    conclusion_order: tuple[str, ...] = ()
+    warning_targets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     files: tuple[pathlib.Path, ...] = ()
     # Facts the knowledge base derives from the answers before any rule fires, given the
     # open-question finder (see engine.interview.open_question_finder): (case, finder) -> facts.
@@ -270,6 +275,18 @@ def check_rulebook(kb: KnowledgeBase) -> None:
             for problem in condition.problems(kb.vocabulary):
                 raise RulebookError(f"{where}: {problem}")
     _check_target_aliases(kb)
+    _check_presentation(kb)
+
+
+def _check_presentation(kb: KnowledgeBase) -> None:
+    """Refuse a conclusion order or warning naming a kind or value the targets lack."""
+    kinds = list(kb.conclusion_order) + list(kb.warning_targets)
+    unknown = [kind for kind in kinds if kind not in kb.targets]
+    unknown += [f"{kind}={value}" for kind, values in kb.warning_targets.items() if kind in kb.targets
+                for value in values if value not in kb.target_values(kind)]
+    if unknown or len(set(kb.conclusion_order)) != len(kb.conclusion_order):
+        raise RulebookError(f"conclusion order {kb.conclusion_order} / warning targets: "
+                            f"unknown or repeated {unknown}")
 
 
 def _check_target_aliases(kb: KnowledgeBase) -> None:

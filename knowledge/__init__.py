@@ -61,6 +61,11 @@ def red_flag_signs(rules) -> dict[str, tuple[str, ...]]:
 # refused naming each (none does today); asking about its condition covers every sign.
 TARGET_ALIASES = {"red_flag": red_flag_signs(RULES)}
 
+# How faces present conclusions: urgency and red flags first, then what the screen suggests;
+# every red flag, and an urgency sooner than routine, shown as a warning.
+CONCLUSION_ORDER = ("urgency", "red_flag", "responder", "cause", "exercise")
+WARNING_TARGETS = {"urgency": ("emergency", "urgent"), "red_flag": tuple(RED_FLAG_CONDITIONS)}
+
 
 def _field_label(name: str) -> str:
     return name.replace("_", " ")
@@ -111,6 +116,8 @@ KNOWLEDGE_BASE = KnowledgeBase(
     targets=TARGETS,
     target_values=TARGET_VALUES.__getitem__,
     target_aliases=TARGET_ALIASES,
+    conclusion_order=CONCLUSION_ORDER,
+    warning_targets=WARNING_TARGETS,
     result_keys=RESULT_KEYS,
     table=TABLE,
     summary_counts=SUMMARY_COUNTS,

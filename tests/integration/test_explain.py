@@ -343,7 +343,8 @@ def test_json_document_has_stable_keys_and_holds_the_contract_result():
     assert [w["target"] for w in document["why_not"]] == ["responder=flexion"]
     assert list(document["why_not"][0]) == ["target", "concluded", "rules", "kind", "value"]
     how = {h["target"]: h for h in document["how"]}
-    assert list(how["responder=mixed"]) == ["target", "kind", "value", "label", "values", "derivation", "tags", "note"]
+    assert list(how["responder=mixed"]) == ["target", "kind", "value", "label", "values", "derivation", "tags", "note",
+                                         "name", "warning"]
     step = how["responder=mixed"]["derivation"][0]
     assert list(step) == ["step", "rule", "title", "rationale", "source", "evidence", "concluded", "conditions", "counted"]
 
