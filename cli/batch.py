@@ -167,11 +167,11 @@ def _local_workers(target: DaskTarget | None) -> DaskTarget | None:
                    "(.csv, .jsonl, .xlsx, .parquet).  For a folder INPUT, a new (or empty) "
                    "folder that gets one output part per input part.")
 @click.option("--format", "out_format", type=click.Choice(BATCH_OUTPUT_FORMATS),
-              help="Write this format [default: the output's extension; for a folder, the "
-                   "parts' own format].")
+              help="Write this format [default: the output's extension; for a folder output "
+                   "without one, the parts' own format].")
 @click.option("--input-format", type=click.Choice(BATCH_INPUT_FORMATS),
               help="Read INPUT as this format instead of guessing from its extension "
-                   "(needed for - , standard input).")
+                   "(needed when INPUT is -, standard input).")
 @click.option("--ignore-columns", "ignore_columns", multiple=True, metavar="A,B",
               help="Columns (not fields of the vocabulary) to leave out entirely: never read, "
                    "never written.  Matched as headers are (any case, spaces ignored); a name no "
