@@ -57,6 +57,16 @@ for (const panel of document.querySelectorAll('#case-panel, #result-panel')) {
 }
 return out;"""
 
+# A value missing from a document, shown as a word of its own: a text node of just that.
+MISSING_SHOWN = """
+const shown = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  const text = walker.currentNode.textContent.trim();
+  if (["null", "undefined", "NaN"].includes(text) || text.includes("[object Object]")) shown.push(text);
+}
+return shown;"""
+
 
 def words(value: str) -> str:
     return str(value).replace("_", " ")
@@ -386,6 +396,7 @@ def test_screenshots_at_1280x720_fit_without_sideways_scrolling_and_no_text_is_u
     assert png_size(shot) == WINDOW
     assert browser.execute_script(OVERFLOW) == []
     assert browser.execute_script(SMALL_TEXT, MIN_FONT_PX) == []
+    assert browser.execute_script(MISSING_SHOWN) == []
 
 
 def test_the_api_page_lists_every_endpoint_from_openapi(browser, wait, live_server):
@@ -396,3 +407,13 @@ def test_the_api_page_lists_every_endpoint_from_openapi(browser, wait, live_serv
         assert path in shown
     assert "curl -X POST" in shown
     assert browser.execute_script(SMALL_TEXT, MIN_FONT_PX) == []
+
+
+def test_regression_a_rule_without_evidence_showed_the_word_null(browser, wait, live_server):
+    open_page(browser, wait, live_server, RICH_CASE)
+    steps = bundled.SERVICE.explanation(RICH_CASE)["steps"]
+    without = next(s["step"] for s in steps if not s["evidence"])
+    for _ in range(without):
+        click(browser, "#step-next")
+    assert steps[without - 1]["rule"] in text(browser, "#rule-detail")
+    assert browser.execute_script(MISSING_SHOWN) == []

@@ -489,7 +489,7 @@ function renderRuleDetail() {
   }
   if (!body) { box.hidden = true; return; }
   box.hidden = false;
-  box.replaceChildren(...body);
+  box.replaceChildren(...body.filter((part) => part !== null));
 }
 
 function renderWhyNot() {
