@@ -3,10 +3,12 @@ no request, and stops on Ctrl-C without a traceback; refusals before it listens.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -70,3 +72,26 @@ def test_serve_prints_its_url_answers_there_logs_nothing_and_stops_on_ctrl_c():
     assert server.returncode == 0
     assert "stopped" in out
     assert "Traceback" not in err and "marker-4711" not in out + err and "GET" not in err
+
+
+def test_open_hands_the_printed_url_to_the_browser(tmp_path):
+    opened = tmp_path / "opened.txt"
+    # webbrowser runs $BROWSER with %s replaced by the URL
+    browser = f"{sys.executable} -c \"import sys; open(sys.argv[1], 'w').write(sys.argv[2])\" {opened} %s"
+    server = subprocess.Popen([*LBP, "serve", "--open"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, "BROWSER": browser})
+    try:
+        url = server.stdout.readline().split(" is at ")[1].split()[0]
+        deadline = time.monotonic() + START_SECONDS
+        while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert opened.read_text() == url
+        with urllib.request.urlopen(url, timeout=START_SECONDS) as page:
+            assert page.status == 200
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=START_SECONDS)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 0
