@@ -220,6 +220,7 @@ def test_clicking_a_conclusion_highlights_its_derivation_and_fades_the_rest(brow
     rule_node = browser.find_element("css selector", "#chain .node-rule.on-path")
     step = int(rule_node.get_attribute("data-node").split("-")[1])
     rule_node.find_element("css selector", "button").click()
+    assert lit_nodes(browser)[0] == on  # the derivation stays highlighted beside the rule
     entry = next(s for s in document["steps"] if s["step"] == step)
     detail = text(browser, "#rule-detail")
     assert entry["rule"] in detail and entry["rationale"] in detail and entry["source"] in detail

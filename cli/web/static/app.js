@@ -382,7 +382,7 @@ function nodeButton(node) {
   const step = node.kind === "rule" ? Number(node.id.slice("step-".length)) : null;
   return el("li", {class: `node node-${node.kind}`, dataset: {node: node.id}},
     el("button", {type: "button", title: node.detail,
-                  onclick: step ? () => showStep(step) : null, disabled: step ? null : true},
+                  onclick: step ? () => showRuleOf(step) : null, disabled: step ? null : true},
       node.kind === "rule" ? [el("span", {class: "node-id"}, node.label), el("span", {class: "node-title"}, node.detail)]
                            : node.label));
 }
@@ -429,6 +429,14 @@ function showStep(step) {
   state.detail = {step};
   renderResult();
   renderReasoning();
+  $("#rule-detail").scrollIntoView({block: "nearest"});
+}
+
+function showRuleOf(step) {
+  // On a highlighted derivation a rule opens beside it; otherwise the stepper goes there.
+  if (!state.focus) { showStep(step); return; }
+  state.detail = {step};
+  renderRuleDetail();
   $("#rule-detail").scrollIntoView({block: "nearest"});
 }
 
