@@ -3,6 +3,7 @@ which unanswered questions could change it; as text, Markdown, JSON or one HTML 
 from the one explanation document (``Explanation.to_dict``) that the JSON format prints."""
 from __future__ import annotations
 
+import difflib
 import pathlib
 
 import click
@@ -11,7 +12,9 @@ from lbp_screen import inputs
 from lbp_screen.main import (
     fact_option, lbp, library_errors, one_case_source, output_format, refuse_together, service,
 )
-from lbp_screen.engine.explain_render import explanation_markdown, explanation_text
+from lbp_screen.engine.explain_render import (
+    SECTIONS, default_sections, explanation_markdown, explanation_text, section_document,
+)
 from lbp_screen.engine.formats import by_suffix
 from lbp_screen.engine.report_html import explanation_html
 from lbp_screen.engine.service import InputError, json_text, shown, write_text
@@ -28,6 +31,24 @@ def _targets(ctx, param, values):
         return tuple(dict.fromkeys(service().target(value) for value in values))
     except InputError as error:
         raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
+ALL_SECTIONS = "all"  # --section all: every section
+
+
+def _sections(ctx, param, values):
+    """--section, repeatable or a comma list; ``all`` for every one; an unknown name is
+    refused with the nearest."""
+    names = [name.strip().lower() for value in values for name in value.split(",") if name.strip()]
+    for name in names:
+        if name != ALL_SECTIONS and name not in SECTIONS:
+            near = difflib.get_close_matches(name, [*SECTIONS, ALL_SECTIONS], n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise click.BadParameter(f"unknown section {shown(name, quoted=True)}{hint}; sections: "
+                                     f"{', '.join(SECTIONS)}, or {ALL_SECTIONS}", ctx=ctx, param=param)
+    if ALL_SECTIONS in names:
+        return SECTIONS
+    return tuple(s for s in SECTIONS if s in names)  # in the order every format shows them
 
 
 def _format_for(ctx: click.Context, fmt: str, output: str) -> str:
@@ -87,11 +108,15 @@ def pick_one(loaded: list[inputs.LoadedCase], wanted: str | None) -> inputs.Load
               help="Also explain why a conclusion was or was not reached, e.g. --why-not "
                    + ", ".join(f"{kind}={values[-1]}" for kind, values in service().targets().items())
                    + " (repeatable; an unknown kind or value is refused with the valid ones).")
+@click.option("--section", "sections", multiple=True, metavar="NAME[,NAME]", callback=_sections,
+              help="Show only these parts: " + ", ".join(SECTIONS) + ", or all (repeatable or a "
+                   "comma list). Default: all but why-not (the text format also leaves out graph "
+                   "and trace); with --why-not, only the why-not answer.")
 @output_format(*EXPLAIN_FORMATS)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to this file instead of standard output (without --format, a .html, "
                    ".md or .json name picks the format).")
-def explain(files, facts, wanted, why_not, fmt, output):
+def explain(files, facts, wanted, why_not, sections, fmt, output):
     """Explain how one case was screened: the rules that fired in order, how each
     conclusion was reached, why others were not, and what unanswered questions could
     change the result.
@@ -99,10 +124,15 @@ def explain(files, facts, wanted, why_not, fmt, output):
     The case comes from FILES (a JSON case, annotated case or list; a folder; - for
     stdin; use --case when they hold several) or from --fact answers.  --format html
     writes one self-contained page (no network needed) with the reasoning graph.
+    --why-not alone prints only its answer; --section picks parts (--section all for
+    everything).
     """
     one_case_source(files, facts)
     refuse_together(fact=facts, case=wanted)
     fmt = _format_for(click.get_current_context(), fmt, output)
+    if "why-not" in sections and not why_not:
+        raise click.UsageError("--section why-not needs --why-not KIND=VALUE (what to ask about)")
+    sections = sections or default_sections(fmt, bool(why_not))
     if output != "-" and any(f != "-" and pathlib.Path(f).resolve() == pathlib.Path(output).resolve()
                              for f in files):
         raise click.UsageError(f"-o {output}: is also an input; the explanation would overwrite the case")
@@ -112,13 +142,13 @@ def explain(files, facts, wanted, why_not, fmt, output):
         item = pick_one(loaded, wanted)
         doc = screening.explanation(item.case, item.label, why_not)
     if fmt == "json":
-        text = json_text(doc)
+        text = json_text(section_document(doc, sections))
     elif fmt == "markdown":
-        text = explanation_markdown(doc)
+        text = explanation_markdown(doc, sections)
     elif fmt == "html":
-        text = explanation_html(doc, HEADING)
+        text = explanation_html(doc, HEADING, sections)
     else:
-        text = explanation_text(doc, HEADING) + "\n"
+        text = explanation_text(doc, HEADING, sections) + "\n"
     if output == "-":
         click.echo(text, nl=False)
         return

@@ -12,22 +12,32 @@ explanation's JSON document, ``Explanation.to_dict(why_not)``, as plain dicts.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
-from lbp_screen.engine.explain_render import change_fields, fact_text, matched_text, questions_to_ask, rule_status
+from lbp_screen.engine.explain_render import (
+    SECTIONS, change_fields, conclusions_by_group, fact_text, graph_view, matched_text, questions_to_ask,
+    rule_status, steps_text,
+)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-# Graph geometry (SVG user units = CSS pixels at 100%).
-FONT = 14
-SUB_FONT = 12             # the second line of a rule box
-NODE_HEIGHT = {"rule": 42, "answer": 28, "absence": 28, "conclusion": 30}
-ROW_GAP = 12
-COLUMN_GAP = 70
-MAX_LABEL = 34            # characters; longer labels are shortened (full text on hover)
-PADDING = 14
-HEADER = 34
-MIN_SCALE = 0.7           # a wide graph shrinks to fit the page down to this, then scrolls
+# Graph geometry (SVG user units = CSS pixels: the graph is never scaled, so its text keeps
+# its size).  Drawn top to bottom and wrapped to GRAPH_WIDTH, which fits the page's column
+# in a 1280 px window with a scrollbar.
+GRAPH_WIDTH = 1160
+FONT = 14                 # box titles
+LINE_FONT = 13            # the lines under a title (a rule's title, a group's members)
+TITLE_HEIGHT = 19
+LINE_HEIGHT = 18
+BOX_PAD = 9
+BOX_GAP = 12              # between boxes of a row
+ROW_GAP = 46              # between rows, where the edges run
+ROW_HEADING = 24
+BOLD = 1.12               # bold text is this much wider than the regular widths below
+WARN_LINE = ' class="warn"'
+WARNING_ROW = ' class="warning"'
+MAX_BOX = {"answer": 300, "absence": 360, "rule": 420, "rules": 560, "group": 560}
 
 STYLE = """
 :root { --ink:#1d2433; --muted:#5b6475; --line:#d5dae3; --answer:#2563a8; --rule:#b7791f;
@@ -45,15 +55,17 @@ h2 { font-size: 23px; margin: 36px 0 12px; padding-bottom: 4px; border-bottom: 2
                      color: #8a5a00; margin-bottom: 4px; }
 .warning { background: #fdecec; border-left: 6px solid var(--warn); padding: 10px 14px; margin: 10px 0;
            border-radius: 6px; }
-.results td:first-child { border-left: 6px solid var(--conclusion); white-space: nowrap; width: 1%; }
+.results td:first-child { border-left: 6px solid var(--conclusion); width: 28%; }
+.results tr.warning td:first-child { border-left-color: var(--warn); }
+.results tr.warning { background: #fdecec; }
+.results th.kind { background: #f6f7fa; font-size: 15px; text-transform: uppercase; letter-spacing: .04em; }
 .results code { font-weight: 700; font-size: 16px; }
 .tag { display: inline-block; background: #e3f6ea; color: #1f5e3d; border-radius: 4px; padding: 0 8px;
        margin-right: 8px; font-weight: 600; }
 .note { color: var(--muted); }
 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .92em; }
-.graph { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 8px; overflow-x: auto;
-         width: calc(100vw - 48px); margin-left: calc(50% - 50vw + 24px); }
-.graph svg { display: block; margin: 0 auto; }
+.graph { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 8px; }
+.graph svg { display: block; margin: 0 auto; max-width: none; }
 .legend { display: flex; gap: 18px; flex-wrap: wrap; color: var(--muted); font-size: 15px; margin: 8px 4px; }
 .legend span::before { content: ""; display: inline-block; width: 14px; height: 14px; border-radius: 3px;
                        margin-right: 6px; vertical-align: -2px; border: 2px solid; }
@@ -61,6 +73,7 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .92e
 .legend .rule::before { background: #fff6e0; border-color: var(--rule); }
 .legend .conclusion::before { background: #e3f6ea; border-color: var(--conclusion); }
 .legend .absence::before { background: #f1f1f1; border-color: var(--absence); border-style: dashed; }
+.legend .warn-key::before { background: #fdecec; border-color: var(--warn); border-width: 3px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 12px 18px; margin: 12px 0; }
 .card > h3 { margin: 0 0 6px; font-size: 19px; }
 ul.tree, ul.tree ul { list-style: none; margin: 4px 0; padding-left: 22px; border-left: 2px solid var(--line); }
@@ -75,7 +88,8 @@ ul.tree > li { margin: 6px 0; }
 .truth.unknown { background: #eef0f4; color: #4a5060; }
 .answer-used { color: var(--answer); font-weight: 600; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 15px; }
-th, td { border: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
 th { background: #eef1f6; }
 td.step { text-align: right; font-weight: 700; width: 3em; }
 a { color: #1f58a8; }
@@ -83,85 +97,23 @@ footer { margin-top: 40px; color: var(--muted); font-size: 14px; }
 svg .edge { fill: none; stroke: #9aa3b2; stroke-width: 1.6; }
 svg .edge.from-answer { stroke: #7ea6d6; }
 svg .edge.from-absence { stroke: #c4c8cf; stroke-dasharray: 5 4; }
-svg .edge.from-rule { stroke: #c9a45f; }
+svg .edge.from-rule, svg .edge.from-rules { stroke: #c9a45f; }
 svg .node rect { stroke-width: 2; }
 svg .answer rect { fill: #e6f0fb; stroke: var(--answer); }
 svg .absence rect { fill: #f1f1f1; stroke: var(--absence); stroke-dasharray: 5 3; }
-svg .rule rect { fill: #fff6e0; stroke: var(--rule); }
-svg .conclusion rect { fill: #e3f6ea; stroke: var(--conclusion); }
-svg text { font-family: system-ui, "DejaVu Sans", sans-serif; font-size: 14px; fill: var(--ink); }
-svg .sub { font-size: 12px; fill: var(--muted); }
-svg .column { font-size: 13px; font-weight: 700; fill: var(--muted); text-transform: uppercase; }
+svg .rule rect, svg .rules rect { fill: #fff6e0; stroke: var(--rule); }
+svg .group rect { fill: #e3f6ea; stroke: var(--conclusion); }
+svg .warning rect { fill: #fdecec; stroke: var(--warn); stroke-width: 3; }
+svg text { font-family: "DejaVu Sans", system-ui, sans-serif; font-size: 13px; fill: var(--ink); }
+svg .head { font-size: 14px; font-weight: 700; }
+svg .warn { fill: var(--warn); font-weight: 700; }
+svg .row-heading { font-size: 13px; font-weight: 700; fill: var(--muted); text-transform: uppercase; }
 @media print { body { background: #fff; } .graph, .card { break-inside: avoid; } }
 """
 
 
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
-
-
-def _short(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
-
-
-# --------------------------------------------------------------------------- the graph
-
-def _layers(graph: dict[str, Any]) -> list[list[dict[str, Any]]]:
-    """The graph's nodes by layer (each node says its own), in the document's order."""
-    count = max((n["layer"] for n in graph["nodes"]), default=-1) + 1
-    layers: list[list[dict[str, Any]]] = [[] for _ in range(count)]
-    for node in graph["nodes"]:
-        layers[node["layer"]].append(node)
-    return layers
-
-
-def graph_svg(graph: dict[str, Any]) -> str:
-    """The document's reasoning graph as inline SVG, laid out in columns (one per layer)."""
-    layers = _layers(graph)
-    if not graph["nodes"]:
-        return '<svg class="reasoning-graph" width="300" height="40"><text x="10" y="25">No rule fired.</text></svg>'
-    widths = [max(_node_width(n) for n in layer) if layer else 0 for layer in layers]
-    heights = [sum(NODE_HEIGHT[n["kind"]] + ROW_GAP for n in layer) - ROW_GAP for layer in layers]
-    total_height = max(heights) + 2 * PADDING + HEADER
-    total_width = sum(widths) + COLUMN_GAP * (len(layers) - 1) + 2 * PADDING
-    box: dict[str, tuple[float, float, float, float]] = {}
-    parts = []
-    x: float = PADDING
-    for number, layer in enumerate(layers):
-        heading = ("Answers" if number == 0 else "Conclusions" if number == len(layers) - 1
-                   else f"Rules, stage {number}")
-        parts.append(f'<text class="column" x="{x:.0f}" y="{PADDING + 12}">{heading}</text>')
-        y = PADDING + HEADER + (max(heights) - heights[number]) / 2
-        for node in layer:
-            height = NODE_HEIGHT[node["kind"]]
-            box[node["id"]] = (x, y, widths[number], height)
-            y += height + ROW_GAP
-        x += widths[number] + COLUMN_GAP
-    kinds = {node["id"]: node["kind"] for node in graph["nodes"]}
-    for edge in graph["edges"]:
-        source, target = edge["from"], edge["to"]
-        sx, sy, sw, sh = box[source]
-        tx, ty, _tw, th = box[target]
-        x1, y1, x2, y2 = sx + sw, sy + sh / 2, tx, ty + th / 2
-        bend = max(30.0, (x2 - x1) / 2)
-        parts.append(f'<path class="edge from-{kinds[source]}" marker-end="url(#arrow)" data-from="{_e(source)}" data-to="{_e(target)}" '
-                     f'd="M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"/>')
-    for node in graph["nodes"]:
-        parts.append(_node_svg(node, *box[node["id"]]))
-    return (f'<svg class="reasoning-graph" xmlns="http://www.w3.org/2000/svg" role="img" '
-            f'aria-label="Reasoning graph: answers lead to rules, rules to conclusions" '
-            f'viewBox="0 0 {total_width:.0f} {total_height:.0f}" width="{total_width:.0f}" '
-            f'height="{total_height:.0f}" style="width:100%;height:auto;max-width:{total_width:.0f}px;'
-            f'min-width:{total_width * MIN_SCALE:.0f}px">'
-            f'<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-            f'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#9aa3b2"/></marker></defs>'
-            + "".join(parts) + "</svg>")
-
-
-def _node_lines(node: dict[str, Any]) -> list[str]:
-    if node["kind"] == "rule":  # a rule id is never shortened: it is what people look up
-        return [node["label"], _short(node["detail"], MAX_LABEL + 6)]
-    return [_short(node["label"], MAX_LABEL + 14 if node["kind"] == "conclusion" else MAX_LABEL)]
 
 
 # Advance widths (in em) of DejaVu Sans, the widest of the usual sans-serif fallbacks, so a
@@ -182,64 +134,179 @@ def text_width(text: str, size: float) -> float:
     return sum(_EM.get(ch, DEFAULT_EM) for ch in text) * size
 
 
-def _node_width(node: dict[str, Any]) -> float:
-    lines = _node_lines(node)
-    return max([text_width(lines[0], FONT)] + [text_width(line, SUB_FONT) for line in lines[1:]]) + 24
+# --------------------------------------------------------------------------- the graph
+
+def graph_svg(graph: dict[str, Any]) -> str:
+    """The document's reasoning graph as inline SVG, top to bottom (``graph_view``): rows
+    of boxes wrapped to GRAPH_WIDTH, every label wrapped onto lines, never cut."""
+    view = graph_view(graph)
+    if not view["rows"]:
+        return '<svg class="reasoning-graph" width="300" height="40"><text x="10" y="25">No rule fired.</text></svg>'
+    box: dict[str, tuple[float, float, float, float]] = {}
+    texts: dict[str, tuple[list[str], list[tuple[str, bool]]]] = {}
+    parts, y = [], 0.0
+    for row in view["rows"]:
+        parts.append(f'<text class="row-heading" x="0" y="{y + 15:.0f}">{_e(row["title"])}</text>')
+        y += ROW_HEADING
+        x, line_height = 0.0, 0.0
+        for item in row["boxes"]:
+            width, title, lines = _box_text(item)
+            height = float(BOX_PAD * 2 + TITLE_HEIGHT * len(title) + LINE_HEIGHT * len(lines))
+            if x > 0 and x + width > GRAPH_WIDTH:
+                x, y, line_height = 0.0, y + line_height + BOX_GAP, 0.0
+            box[item["id"]] = (x, y, width, height)
+            texts[item["id"]] = (title, lines)
+            x += width + BOX_GAP
+            line_height = max(line_height, height)
+        y += line_height + ROW_GAP
+    height = y - ROW_GAP + 4
+    edges = []
+    for edge in view["edges"]:
+        sx, sy, sw, sh = box[edge["from"]]
+        tx, ty, tw, _th = box[edge["to"]]
+        x1, y1, x2, y2 = sx + sw / 2, sy + sh, tx + tw / 2, ty
+        bend = max(24.0, (y2 - y1) / 2)
+        edges.append(f'<path class="edge from-{edge["kind"]}" marker-end="url(#arrow)" '
+                     f'data-from="{_e(edge["from"])}" data-to="{_e(edge["to"])}" '
+                     f'd="M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 + bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"/>')
+    nodes = [_box_svg(item, *box[item["id"]], *texts[item["id"]]) for row in view["rows"] for item in row["boxes"]]
+    return (f'<svg class="reasoning-graph" xmlns="http://www.w3.org/2000/svg" role="img" '
+            f'aria-label="Reasoning graph: answers lead to rules, rules to conclusions" '
+            f'viewBox="0 0 {GRAPH_WIDTH} {height:.0f}" width="{GRAPH_WIDTH}" height="{height:.0f}">'
+            f'<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+            f'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#9aa3b2"/></marker></defs>'
+            + "".join(parts) + "".join(edges) + "".join(nodes) + "</svg>")
 
 
-def _node_svg(node: dict[str, Any], x: float, y: float, width: float, height: float) -> str:
-    lines = _node_lines(node)
-    text = f'<text x="{x + 10:.1f}" y="{y + (17 if len(lines) > 1 else height / 2 + 5):.1f}">{_e(lines[0])}</text>'
-    if len(lines) > 1:
-        text += f'<text class="sub" x="{x + 10:.1f}" y="{y + 34:.1f}">{_e(lines[1])}</text>'
-    return (f'<g class="node {node["kind"]}" id="node-{_e(node["id"])}">'
-            f'<title>{_e(node["label"])}: {_e(node["detail"])}</title>'
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height}" rx="7"/>{text}</g>')
+def _box_text(item: dict[str, Any]) -> tuple[float, list[str], list[tuple[str, bool]]]:
+    """A box's width and its title and lines wrapped to fit it (each line with whether
+    it is a warning)."""
+    inner = MAX_BOX[item["kind"]] - 2 * BOX_PAD
+    heading = item["title"][:1].upper() + item["title"][1:] if item["kind"] == "group" else item["title"]
+    title = wrap_to(heading, inner, FONT * BOLD)
+    warnings = item.get("line_warnings", [item["warning"]] * len(item["lines"]))
+    lines = [(piece, warn) for line, warn in zip(item["lines"], warnings)
+             for piece in wrap_to(line, inner, LINE_FONT * (BOLD if warn else 1))]
+    widest = max([text_width(t, FONT * BOLD) for t in title]
+                 + [text_width(t, LINE_FONT * (BOLD if w else 1)) for t, w in lines])
+    return min(MAX_BOX[item["kind"]], widest + 2 * BOX_PAD + 2), title, lines
+
+
+def wrap_to(text: str, width: float, size: float) -> list[str]:
+    """``text`` in lines no wider than ``width`` at font ``size``: broken between words,
+    a word too long for a line after a hyphen or underscore, else between letters."""
+    lines: list[str] = []
+    current = ""
+    for word in _pieces(text, width, size):
+        trial = f"{current} {word}" if current and not current.endswith(("-", "_")) else current + word
+        if current and text_width(trial, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    return lines + [current] if current or not lines else lines
+
+
+def _pieces(text: str, width: float, size: float) -> list[str]:
+    out: list[str] = []
+    for word in text.split():
+        if text_width(word, size) <= width:
+            out.append(word)
+            continue
+        for part in re.findall(r"[^-_]*[-_]|[^-_]+$", word):  # after each hyphen or underscore
+            while text_width(part, size) > width:
+                cut = max(1, next(i for i in range(len(part), 0, -1) if text_width(part[:i], size) <= width))
+                out.append(part[:cut])
+                part = part[cut:]
+            if part:
+                out.append(part)
+    return out
+
+
+def _box_svg(item: dict[str, Any], x: float, y: float, width: float, height: float,
+             title: list[str], lines: list[tuple[str, bool]]) -> str:
+    classes = " ".join(["node", item["kind"]] + (["warning"] if item["warning"] else []))
+    rows = [f'<tspan class="head" x="{x + BOX_PAD:.1f}" y="{y + BOX_PAD + 14 + TITLE_HEIGHT * i:.1f}">'
+            f"{_e(t)}</tspan>" for i, t in enumerate(title)]
+    top = y + BOX_PAD + TITLE_HEIGHT * len(title)
+    rows += [f'<tspan{WARN_LINE if warn else ""} x="{x + BOX_PAD:.1f}" '
+             f'y="{top + 13 + LINE_HEIGHT * i:.1f}">{_e(t)}</tspan>' for i, (t, warn) in enumerate(lines)]
+    members = " ".join(item["members"])
+    return (f'<g class="{classes}" id="node-{_e(item["id"])}" data-members="{_e(members)}">'
+            f'<title>{_e(item["title"])}: {_e(item["detail"])}</title>'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" rx="7"/>'
+            f'<text>{"".join(rows)}</text></g>')
 
 
 # --------------------------------------------------------------------------- the page
 
-def explanation_html(doc: dict[str, Any], heading: str = "explanation") -> str:
-    """``heading`` names what produced it (the command line says "lbp explain")."""
+def explanation_html(doc: dict[str, Any], heading: str = "explanation",
+                     sections: tuple[str, ...] = SECTIONS) -> str:
+    """``heading`` names what produced it (the command line says "lbp explain");
+    ``sections`` picks the parts shown (``explain_render.SECTIONS``)."""
     case, result, notices = doc["case"], doc["result"], doc["notices"]
     kb_line = f"knowledge base {result['knowledge_base']['version']} ({result['knowledge_base']['digest'][:19]}\u2026)"
     case_id = f" <code>{_e(case['case_id'])}</code>" if case["case_id"] else ""
     body = [f"<h1>How the screening reasoned: {_e(case['label'])}{case_id}</h1>",
             f'<p class="meta">{len(doc["trace"])} rule firings; {_e(kb_line)}</p>']
-    if notices["advice"]:
-        body.append(f'<section class="assessment" id="assessment"><strong>{_e(notices["advice"]["title"])}'
-                    f'</strong>{_e(notices["advice"]["text"])}</section>')
-    body += [f'<p class="warning"><strong>Warning:</strong> {_e(w)}</p>' for w in notices["warnings"]]
-    body += ['<h2 id="result">Result</h2><table class="results"><tr><th>conclusion</th><th>details</th></tr>']
-    for conclusion in doc["how"]:
-        chips = "".join(f'<span class="tag">{_e(tag)}</span>' for tag in conclusion["tags"])
-        body.append(f"<tr><td><code>{_e(conclusion['target'])}</code></td><td>{chips}"
-                    + (f'<span class="note">{_e(conclusion["note"])}</span>' if conclusion["note"] else "")
-                    + "</td></tr>")
-    body += ["</table>", '<h2 id="graph">Reasoning graph</h2>',
-             '<div class="legend"><span class="answer">answer given in the case</span>'
-             '<span class="absence">stated absence (not answered / nothing concluded)</span>'
-             '<span class="rule">rule that fired (step number, id, title)</span>'
-             '<span class="conclusion">conclusion</span></div>',
-             f'<div class="graph">{graph_svg(doc["graph"])}</div>']
-    for why in doc["why_not"]:
-        body += [f'<h2 id="why-not-{_e(why["kind"])}-{_e(why["value"])}">'
-                 f'Why not <code>{_e(why["target"])}</code>?</h2>',
-                 _why_not_html(why)]
-    body += ['<h2 id="how">How each conclusion was reached</h2>', _how_html(doc)]
-    body += ['<h2 id="what-would-change">What would change it</h2>', _changes_html(doc)]
-    body += ['<h2 id="steps">Steps, in the order the rules fired</h2>', _steps_html(doc)]
-    body += ['<h2 id="answers">The case\'s answers</h2>', _answers_html(doc)]
-    body += ['<h2 id="sources">Sources</h2><ul>']
-    body += [f"<li><strong>[{_e(s['key'])}]</strong> {_e(s['citation'])}"
-             + (f' <a href="{_e(s["url"])}">{_e(s["url"])}</a>' if s["url"] else "") + "</li>"
-             for s in doc["sources"]]
-    body += ["</ul>", f"<footer>Generated by {_e(heading)} from {_e(kb_line)}.</footer>"]
+    if "result" in sections:
+        if notices["advice"]:
+            body.append(f'<section class="assessment" id="assessment"><strong>{_e(notices["advice"]["title"])}'
+                        f'</strong>{_e(notices["advice"]["text"])}</section>')
+        body += [f'<p class="warning"><strong>Warning:</strong> {_e(w)}</p>' for w in notices["warnings"]]
+    if "graph" in sections:
+        body += ['<h2 id="graph">Reasoning graph</h2>',
+                 '<div class="legend"><span class="answer">answer given in the case</span>'
+                 '<span class="absence">stated absence (not answered / nothing concluded)</span>'
+                 '<span class="rule">rule that fired (step number, id, title)</span>'
+                 '<span class="conclusion">conclusions, by kind</span>'
+                 '<span class="warn-key">warning (as the knowledge base marks it)</span></div>',
+                 f'<div class="graph">{graph_svg(doc["graph"])}</div>']
+    if "result" in sections:
+        body += ['<h2 id="result">Result</h2>', _result_html(doc)]
+    if "why-not" in sections:
+        for why in doc["why_not"]:
+            body += [f'<h2 id="why-not-{_e(why["kind"])}-{_e(why["value"])}">'
+                     f'Why not <code>{_e(why["target"])}</code>?</h2>',
+                     _why_not_html(why)]
+    if "how" in sections:
+        body += ['<h2 id="how">How each conclusion was reached</h2>', _how_html(doc)]
+    if "what-would-change" in sections:
+        body += ['<h2 id="what-would-change">What would change it</h2>', _changes_html(doc)]
+    if "trace" in sections:
+        body += ['<h2 id="steps">Steps, in the order the rules fired</h2>', _steps_html(doc)]
+    if "answers" in sections:
+        body += ['<h2 id="answers">The case\'s answers</h2>', _answers_html(doc)]
+    if "sources" in sections:
+        body += ['<h2 id="sources">Sources</h2><ul>']
+        body += [f"<li><strong>[{_e(s['key'])}]</strong> {_e(s['citation'])}"
+                 + (f' <a href="{_e(s["url"])}">{_e(s["url"])}</a>' if s["url"] else "") + "</li>"
+                 for s in doc["sources"]]
+        body.append("</ul>")
+    body.append(f"<footer>Generated by {_e(heading)} from {_e(kb_line)}.</footer>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(heading)}: {_e(case['label'])}</title><style>{STYLE}</style></head>"
             "<body><main>" + "\n".join(body) + "</main></body></html>\n")
+
+
+def _result_html(doc: dict[str, Any]) -> str:
+    """The conclusions by kind, in the knowledge base's order, each once by name."""
+    rows = []
+    for group in conclusions_by_group(doc):
+        rows.append(f'<tr><th class="kind" colspan="2">{_e(group["title"])}</th></tr>')
+        for conclusion in group["conclusions"]:
+            ways = "".join(
+                '<div class="way">' + "".join(f'<span class="tag">{_e(tag)}</span>' for tag in way["tags"])
+                + (f'<span class="note">{_e(way["note"])}</span>' if way["note"] else "")
+                + f' <span class="steps">({_e(steps_text(way["steps"]))})</span></div>'
+                for way in conclusion["ways"])
+            rows.append(f'<tr{WARNING_ROW if conclusion["warning"] else ""}><td><strong>'
+                        f'{_e(conclusion["name"])}</strong><br><code>{_e(conclusion["target"])}</code></td>'
+                        f"<td>{ways}</td></tr>")
+    return ('<table class="results"><tr><th>conclusion</th><th>details</th></tr>' + "".join(rows) + "</table>"
+            if rows else "<p>No conclusions.</p>")
 
 
 def _how_html(doc: dict[str, Any]) -> str:
