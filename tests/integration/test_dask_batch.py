@@ -311,3 +311,33 @@ def test_a_local_cluster_closes_every_worker_process_even_when_the_run_fails(tmp
     while children() - before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert children() - before == set()
+
+
+# ---------------------------------------------------------------- screen_frame on partitions
+
+@needs_dask
+def test_screen_frame_over_dask_partitions_on_the_cluster_equals_the_pandas_result(client):
+    """The README's example: each partition is screened on a worker (its own service and
+    engine); the rows come back in order on the input's index, each as screen_frame gives
+    it for the whole frame, except ``row``, which counts from 1 in each partition."""
+    import dask.dataframe as dd
+    import pandas as pd
+
+    import lbp_screen
+
+    cases = [dict(raw) for _number, raw in synthetic_rows(KB, 400, seed=5)]
+    cases[9]["sitting"] = "sometimes"  # an error row stays in its place
+    frame = pd.DataFrame(cases, index=pd.RangeIndex(1_000, 1_000 + 10 * len(cases), 10))
+    whole = lbp_screen.screen_frame(frame)
+
+    partitions = dd.from_pandas(frame, npartitions=4)
+    screened = partitions.map_partitions(lbp_screen.screen_frame,
+                                         meta=lbp_screen.screen_frame(frame.head(0)))
+    got = screened.compute(scheduler=client)
+
+    assert got.index.equals(frame.index) and list(got.columns) == list(whole.columns)
+    others = [column for column in whole.columns if column != "row"]
+    pd.testing.assert_frame_equal(got[others], whole[others])
+    sizes = partitions.map_partitions(len).compute(scheduler=client).tolist()
+    assert got["row"].tolist() == [n for size in sizes for n in range(1, size + 1)]
+    assert len(sizes) == 4 and (got["status"] == "error").sum() == 1
