@@ -331,10 +331,8 @@ def how_text(doc: dict[str, Any]) -> list[str]:
     for step in doc["steps"]:
         lines.append(f"  {step['step']:>3}. {step['rule']}: {step['title']}")
         inner = " " * 7
-        lines += _wrap(step["rationale"], inner + "     ", inner + "why: ")
-        lines += _wrap(step["source"], inner + "     ", inner + "source: ")
-        if step["evidence"]:
-            lines += _wrap(step["evidence"], inner + "     ", inner + "evidence: ")
+        evidence = f" Evidence: {step['evidence']}" if step["evidence"] else ""
+        lines += _wrap(f"{step['rationale']} (source: {step['source']}){evidence}", inner + "     ", inner + "why: ")
         for condition in step["conditions"]:
             used = f" (case answer: {_values(condition['answers'])})" if condition["answers"] else ""
             rests = f" (from {steps_text(condition['supported_by'])})" if condition["supported_by"] else ""
