@@ -20,11 +20,11 @@ So every rule is exactly one row, and every field it reads has a non-empty cell.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from lbp_screen.engine.conditions import (
-    AnswerCondition, AnyOf, AtLeastOf, Concluded, Condition, ConditionVisitor, Labels, NotAnswered,
-    NotConcluded, OneOf, Answer, Unless,
+    Answer, AnswerCondition, AnyOf, AtLeastOf, Concluded, Condition, ConditionVisitor, Labels,
+    NotAnswered, NotConcluded, OneOf, Unless,
 )
 from lbp_screen.engine.rulebook import KnowledgeBase, RuleSpec
 from lbp_screen.engine.vocabulary import Number, Vocabulary
@@ -173,10 +173,10 @@ class _Row(ConditionVisitor[None]):
             inner.accept(self, None, self._exempt)
             return
         if mark is None:
-            shape = inner.accept(_Shape())
-            flat = shape is not None and all(_is_leaf(child) for child in inner.children())
-            how = f"the rule holds unless {_combination(*shape)} " + ("hold" if shape[0] > 1 else "holds") \
-                if flat and shape is not None else ""
+            shape = inner.accept(_Shape())  # a group of plain answers is counted, else worded
+            how = ""
+            if shape is not None and all(_is_leaf(child) for child in inner.children()):
+                how = f"the rule holds unless {_combination(*shape)} " + ("hold" if shape[0] > 1 else "holds")
             mark = self._new_mark(condition, how)
         inner.accept(self, mark)
 

@@ -97,3 +97,16 @@ def test_the_web_app_serves_the_page_its_assets_and_the_api_under_its_policy():
     # no inline script or style: the policy would refuse them
     assert "<style" not in page and " style=" not in page and "<script>" not in page
     assert "/api/rules" in client.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize("text, said", [
+    ('{"case": {"sitting": "wrose"}, "note": "a typo"}', "did you mean 'worse'"),
+    ("{not json", "not valid JSON"),
+    ("[1, 2]", "not one case object"),
+])
+def test_an_example_case_that_cannot_be_screened_is_listed_with_its_error_and_fires_nothing(text, said):
+    examples = rules.ExampleCases.__new__(rules.ExampleCases)
+    examples.cases, examples.firing = [], {}
+    entry = examples._screened(bundled.SERVICE, "bad.json", text)
+    assert entry["file"] == "bad.json" and said in entry["error"]
+    assert entry["answers"] is None and examples.firing == {}

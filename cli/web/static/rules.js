@@ -147,7 +147,6 @@ function casesNode(rule, examples) {
   const ul = element("ul", { class: "case-list" });
   for (const file of rule.fired_by_cases) {
     const example = examples.get(file);
-    if (!example.answers) continue;  // a case that cannot be screened fires nothing
     ul.append(element("li", {}, element("a", { href: playgroundLink(example), title: example.note || "" },
       example.case_id || file), " ", element("span", { class: "file" }, file)));
   }
@@ -241,7 +240,14 @@ async function main() {
     return;
   }
   const searchable = render(documentData, root);
-  status.hidden = true;
+  const unscreened = documentData.example_cases.filter((example) => example.error);
+  if (unscreened.length) {
+    status.textContent = `${unscreened.length} example case(s) could not be screened: ` +
+      unscreened.map((example) => `${example.file}: ${example.error}`).join("; ");
+    status.classList.add("error");
+  } else {
+    status.hidden = true;
+  }
   const input = root.querySelector("#rule-search");
   const params = new URLSearchParams(window.location.search);
   if (params.has("q")) input.value = params.get("q");
