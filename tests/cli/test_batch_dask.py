@@ -1,6 +1,6 @@
-"""`lbp batch --dask` through the installed command: `--dask local:2` writes byte for byte
-what `--jobs 1` writes (the summary too); a worker killed mid-run is replaced and the output
-is still identical; SIGTERM or Ctrl-C ends the run and its whole local cluster within
+"""`lbp batch --dask` through the installed command: `--dask local:2` writes a folder of
+parts byte for byte as `--jobs 1` does (the summary too); a worker killed mid-run is
+replaced and the output is still identical to `--jobs 1`'s; SIGTERM or Ctrl-C ends the run and its whole local cluster within
 seconds, one line on stderr, nothing written; the refusals come before any work.
 
 Runs start in a session of their own so that every process of the run, the cluster's
@@ -8,6 +8,7 @@ workers too, can be found by its session id (tests/cli/test_batch_signals.py).
 """
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import os
@@ -21,8 +22,9 @@ import pytest
 
 from lbp_screen.engine import dask_batch
 from tests.cli.conftest import invoke_lbp
-from tests.cli.test_batch_signals import (EARLIER, ENDS_WITHIN, Run, _alive_in_session, _cmdline,
-                                          _lbp, _one_error_line, _wait_for, _write_cases)
+from tests.cli.test_batch_signals import (CASES, COLUMNS, EARLIER, ENDS_WITHIN, Run,
+                                          _alive_in_session, _cmdline, _lbp, _one_error_line,
+                                          _wait_for, _write_cases)
 
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find processes"),
@@ -89,11 +91,17 @@ def reference(tmp_path_factory):
     """ROWS cases (one in four an error row) and what `--jobs 1` writes for them."""
     folder = tmp_path_factory.mktemp("reference")
     source = _write_cases(folder / "cases.csv", ROWS)
-    output, summary = folder / "one.csv", folder / "one-summary.json"
-    result = invoke_lbp(["batch", str(source), "-o", str(output), "--jobs", "1",
-                         "--summary", str(summary)])
+    output = folder / "one.csv"
+    result = invoke_lbp(["batch", str(source), "-o", str(output), "--jobs", "1"])
     assert result.exit_code == 3, result.stderr
-    return source, output.read_bytes(), json.loads(summary.read_text(encoding="utf-8"))
+    return source, output.read_bytes()
+
+
+def _write_part(path: pathlib.Path, numbers: range) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, COLUMNS)
+        writer.writeheader()
+        writer.writerows({**CASES[i % len(CASES)], "case_id": f"c-{i}"} for i in numbers)
 
 
 @pytest.fixture(scope="module")
@@ -103,23 +111,28 @@ def big_csv(tmp_path_factory) -> pathlib.Path:
 
 # ---------------------------------------------------------------- the same output
 
-def test_dask_local_2_writes_byte_for_byte_what_jobs_1_writes(tmp_path, reference):
-    source, one, one_summary = reference
-    output, summary = tmp_path / "cluster.csv", tmp_path / "summary.json"
-    done = subprocess.run([_lbp(), "batch", str(source), "-o", str(output), "--dask", "local:2",
-                           "--summary", str(summary)],
-                          capture_output=True, text=True, timeout=180, start_new_session=True)
-    assert done.returncode == 3, done.stderr  # one row in four is an error row
-    assert "Traceback" not in done.stderr and "distributed" not in done.stderr, done.stderr
-    assert output.read_bytes() == one
-    assert json.loads(summary.read_text(encoding="utf-8")) == one_summary
-    assert done.stderr.endswith(f"wrote {ROWS} rows to {output}\n")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cluster.csv", "summary.json"]
+def test_dask_local_2_writes_a_folder_of_parts_byte_for_byte_as_jobs_1_does(tmp_path):
+    parts = tmp_path / "dataset"
+    parts.mkdir()
+    for number in range(3):  # rows and case ids continue across the parts
+        _write_part(parts / f"part.{number}.csv", range(number * 400, (number + 1) * 400))
+    written = {}
+    for way, how in (("one", ["--jobs", "1"]), ("cluster", ["--dask", "local:2"])):
+        output, summary = tmp_path / f"{way}.parquet", tmp_path / f"{way}-summary.json"
+        done = subprocess.run([_lbp(), "batch", str(parts), "-o", str(output), *how,
+                               "--summary", str(summary)],
+                              capture_output=True, text=True, timeout=180, start_new_session=True)
+        assert done.returncode == 3, done.stderr  # one row in four is an error row
+        assert "Traceback" not in done.stderr and "distributed" not in done.stderr, done.stderr
+        written[way] = ({p.name: p.read_bytes() for p in sorted(output.iterdir())},
+                        json.loads(summary.read_text(encoding="utf-8")))
+    assert sorted(written["one"][0]) == ["part.0.parquet", "part.1.parquet", "part.2.parquet"]
+    assert written["cluster"] == written["one"]  # every part, byte for byte, and the summary
 
 
 def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_still_identical(
         tmp_path, reference, runs):
-    source, one, _summary = reference
+    source, one = reference
     run = runs(tmp_path, source, earlier=None)
     workers = run.wait_until_screening()
     os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer would
@@ -179,7 +192,7 @@ def test_without_dask_the_error_says_how_to_install_it_and_nothing_is_read(tmp_p
 def test_an_unreachable_scheduler_is_one_error_line_and_nothing_is_written(
         tmp_path, reference, monkeypatch):
     monkeypatch.setattr(dask_batch, "CONNECT_SECONDS", 1.0)
-    source, _one, _summary = reference
+    source, _one = reference
     output = tmp_path / "out.csv"
     output.write_bytes(EARLIER)
     result = invoke_lbp(["batch", str(source), "-o", str(output), "--dask", "tcp://127.0.0.1:9"])
