@@ -160,3 +160,18 @@ def test_projector_readable_no_sideways_scroll_and_no_console_message(rules_page
     assert struct.unpack(">I", png[16:20])[0] == WINDOW[0]
     messages = [entry for entry in rules_page.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
     assert not messages, messages
+
+
+def test_a_link_can_open_the_page_with_a_search_and_at_one_rule(browser, live_server, wait):
+    browser.get(live_server + "/rules?q=cobra#rule-R-EX-FLEXION-AVOID-COBRA")
+    wait.until(lambda driver: driver.execute_script("return document.body.dataset.ready === 'true'"))
+    assert browser.find_element("id", "rule-search").get_attribute("value") == "cobra"
+    shown = _visible_rules(browser)
+    assert "R-EX-FLEXION-AVOID-COBRA" in shown
+    assert all("cobra" in " ".join([r.id, r.title, *(a.describe(bundled.KB.labels) for a in r.then),
+                                     *(c.describe(bundled.KB.labels) for c in r.when), r.rationale,
+                                     r.source, r.evidence]).lower()
+               for r in map(bundled.KB.rule, shown))
+    top = browser.execute_script(
+        "return document.getElementById('rule-R-EX-FLEXION-AVOID-COBRA').getBoundingClientRect().top")
+    assert 0 <= top < WINDOW[1]
