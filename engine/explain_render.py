@@ -121,9 +121,9 @@ def graph_view(graph: dict[str, Any]) -> dict[str, Any]:
     """The document's reasoning graph as faces draw it, top to bottom: rows of boxes (the
     answers and stated absences, then the rules stage by stage, then the conclusions by
     group in the knowledge base's order), each row in step order, and the edges between
-    boxes.  Fan-outs are bundled: the rules of a stage that rest on the same rules and lead
-    only to conclusions of one group are one box listing them, so are the inputs that feed
-    the same rules; each group of conclusions is one box listing its members.
+    boxes.  Fan-outs are bundled: the rules of a stage that lead only to conclusions of
+    one group are one box listing them, so are the inputs of one kind that feed
+    the same boxes; each group of conclusions is one box listing its members.
     Returns ``{"rows": [{"title", "boxes"}], "edges": [{"from", "to", "kind"}]}``."""
     nodes = {n["id"]: n for n in graph["nodes"]}
     into: dict[str, list[str]] = {n: [] for n in nodes}
@@ -155,17 +155,16 @@ def graph_view(graph: dict[str, Any]) -> dict[str, Any]:
         conclusion_rows.append(box)
         boxes[box["id"]] = box
         box_of.update({n["id"]: box["id"] for n in members})
-    # rules: bundle a stage's fan-out leaves (resting on the same rules, leading only to
-    # conclusions of one group)
+    # rules: bundle a stage's fan-out leaves (leading only to conclusions of one group)
     rules = sorted((n for n in nodes.values() if n["kind"] == "rule"), key=lambda n: n["step"])
     leaves: dict[tuple, list[dict[str, Any]]] = {}
     for rule in rules:
         targets = out[rule["id"]]
         if targets and all(nodes[t]["kind"] == "conclusion" for t in targets):
-            key = (rule["layer"], tuple(steps_into(rule["id"])), tuple(sorted({box_of[t] for t in targets})))
-            if len(key[2]) == 1:
+            key = (rule["layer"], tuple(sorted({box_of[t] for t in targets})))
+            if len(key[1]) == 1:
                 leaves.setdefault(key, []).append(rule)
-    for (layer, _, (group_box,)), members in leaves.items():
+    for (layer, (group_box,)), members in leaves.items():
         if len(members) >= BUNDLE_MIN:
             steps = [m["step"] for m in members]
             box = _box(f"rules-{steps[0]}", "rules", f"{len(members)} rules, steps {steps[0]}-{steps[-1]}, "

@@ -32,6 +32,7 @@ TITLE_HEIGHT = 19
 LINE_HEIGHT = 18
 BOX_PAD = 9
 BOX_GAP = 12              # between boxes of a row
+WRAP_GAP = 24             # between the lines of a wrapped row, for the edges to pass
 ROW_GAP = 46              # between rows, where the edges run
 ROW_HEADING = 24
 BOLD = 1.12               # bold text is this much wider than the regular widths below
@@ -153,7 +154,7 @@ def graph_svg(graph: dict[str, Any]) -> str:
             width, title, lines = _box_text(item)
             height = float(BOX_PAD * 2 + TITLE_HEIGHT * len(title) + LINE_HEIGHT * len(lines))
             if x > 0 and x + width > GRAPH_WIDTH:
-                x, y, line_height = 0.0, y + line_height + BOX_GAP, 0.0
+                x, y, line_height = 0.0, y + line_height + WRAP_GAP, 0.0
             box[item["id"]] = (x, y, width, height)
             texts[item["id"]] = (title, lines)
             x += width + BOX_GAP
