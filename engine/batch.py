@@ -170,7 +170,7 @@ def _start_workers(import_path: str, jobs: int) -> list["_Worker"]:
     command = [sys.executable, "-c", _WORKER_START, import_path, *sys.path]
     workers: list[_Worker] = []
     try:
-        with _signals_blocked():
+        with signals_blocked():
             for number in range(1, jobs + 1):
                 process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                            bufsize=0, close_fds=True)
@@ -183,7 +183,7 @@ def _start_workers(import_path: str, jobs: int) -> list["_Worker"]:
 
 
 @contextlib.contextmanager
-def _signals_blocked() -> Iterator[None]:
+def signals_blocked() -> Iterator[None]:
     """Hold back the stop signals (a child inherits the mask); delivered when unblocked."""
     if not hasattr(signal, "pthread_sigmask"):
         yield

@@ -30,12 +30,11 @@ import importlib.util
 import logging
 import multiprocessing.resource_tracker
 import os
-import threading
 from typing import TYPE_CHECKING, Any, Generator, Iterable, Iterator
 
 from lbp_screen import engine
 from lbp_screen.engine.batch import (CHUNKS_IN_FLIGHT_PER_WORKER, ClusterError, WorkerLost,
-                                     _signals_blocked, default_jobs, load_knowledge_base,
+                                     signals_blocked, default_jobs, load_knowledge_base,
                                      screen_rows)
 from lbp_screen.engine.errors import InputError
 from lbp_screen.engine.rulebook import KnowledgeBase
@@ -91,7 +90,7 @@ class DaskTarget:
     def described(self) -> str:
         if self.address is not None:
             return f"the Dask scheduler at {self.address}"
-        return f"a local Dask cluster of {self.workers or default_jobs()} worker process(es)"
+        return "the local Dask cluster"
 
 
 def require_dask() -> None:
@@ -169,7 +168,7 @@ def _start_local(distributed: Any, workers: int) -> tuple[Any, Any]:
     unblocks SIGINT and SIGTERM in whichever thread starts it."""
     multiprocessing.resource_tracker.ensure_running()
     try:
-        with _signals_blocked():
+        with signals_blocked():
             local = distributed.LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                 dashboard_address=None, silence_logs=logging.CRITICAL,
@@ -189,12 +188,22 @@ def _start_local(distributed: Any, workers: int) -> tuple[Any, Any]:
 
 
 def _connect(distributed: Any, address: str) -> Any:
+    """A client of the scheduler at ``address`` that has a worker (tasks sent to a cluster
+    without one would wait for ever)."""
     try:
-        return distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+        client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise ClusterError(f"cannot reach the Dask scheduler at {address} within "
                            f"{CONNECT_SECONDS:g} s ({type(error).__name__}: {error}); start one "
                            f"(dask scheduler) or give its address, or use --dask {LOCAL}") from None
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError) as error:
+        client.close()
+        raise ClusterError(f"the Dask scheduler at {address} has no worker, and none joined "
+                           f"within {CONNECT_SECONDS:g} s ({type(error).__name__}); start one "
+                           f"(dask worker {address} --nthreads 1)") from None
+    return client
 
 
 def window(client: Client) -> int:
@@ -249,22 +258,11 @@ def _provenance(kb: KnowledgeBase) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- on the workers
 
-_loaded: dict[str, KnowledgeBase] = {}
-_loading = threading.Lock()
-
-
-def _knowledge_base(import_path: str) -> KnowledgeBase:
-    """This worker process's knowledge base, imported once by its path."""
-    with _loading:
-        if import_path not in _loaded:
-            _loaded[import_path] = load_knowledge_base(import_path)
-        return _loaded[import_path]
-
-
 def _screen_chunk(import_path: str, provenance: dict[str, Any],
                   chunk: list[tuple[int, dict]]) -> list[dict]:
-    """A task: screen one chunk with this worker's own engine (built on its first chunk)."""
-    kb = _knowledge_base(import_path)
+    """A task: screen one chunk with this worker's own engine (``screen_rows`` builds it on
+    the thread's first chunk and keeps it for the next)."""
+    kb = load_knowledge_base(import_path)  # imported once per process, then from sys.modules
     here = _provenance(kb)
     if here != provenance:
         raise ClusterError(

@@ -284,6 +284,20 @@ def test_an_unreachable_scheduler_is_an_error_within_the_timeout_and_nothing_is_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl"]
 
 
+@needs_dask
+def test_a_scheduler_without_workers_is_an_error_not_a_wait_for_ever(tmp_path, monkeypatch):
+    import distributed
+
+    monkeypatch.setattr(dask_batch, "CONNECT_SECONDS", 1.0)
+    source = bundled_cases_jsonl(tmp_path / "cases.jsonl")
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None,
+                                  scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as empty:
+        with pytest.raises(ClusterError) as refused:
+            run(source, tmp_path / "out.csv", dask=DaskTarget(address=empty.scheduler_address))
+    assert "has no worker, and none joined within 1 s" in str(refused.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl"]
+
+
 # ---------------------------------------------------------------- no process left
 
 @needs_dask
