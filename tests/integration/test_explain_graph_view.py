@@ -1,12 +1,17 @@
 """The bundled reasoning graph (``graph_view``, drawn by the HTML report and Mermaid) and
 the sections of ``lbp explain``: fan-outs bundled, conclusions grouped in the knowledge
 base's order with warnings marked, nodes in step order, and --section / --why-not-only."""
+import dataclasses
 import json
 import re
 
 import pytest
 
-from lbp_screen.engine.explain_render import BUNDLE_MIN, SECTIONS, graph_view, mermaid
+from lbp_screen.engine.explain_render import (
+    BUNDLE_MIN, SECTIONS, explanation_markdown, explanation_text, graph_view, mermaid,
+)
+from lbp_screen.engine.report_html import explanation_html
+from lbp_screen.engine.rulebook import RulebookError, check_rulebook
 from tests import bundled
 from tests.cli.conftest import invoke_lbp
 from tests.conftest import CASES_DIR
@@ -164,3 +169,22 @@ def test_text_names_each_rule_once():
     fired = bundled.screen(json.loads(EXTENSION.read_text(encoding="utf-8"))["case"])["fired_rules"]
     for rule in set(fired):
         assert len(re.findall(rf"\b{re.escape(rule)}\b", out)) == fired.count(rule), rule
+
+
+@pytest.mark.parametrize("change", [{"conclusion_order": ("urgency", "colour")},
+                                    {"conclusion_order": ("urgency", "urgency")},
+                                    {"warning_targets": {"urgency": ("soon",)}},
+                                    {"warning_targets": {"colour": ("red",)}}])
+def test_a_conclusion_order_or_warning_naming_no_target_is_refused(change):
+    with pytest.raises(RulebookError, match="conclusion order"):
+        check_rulebook(dataclasses.replace(bundled.KB, **change))
+
+
+def test_every_format_and_section_is_the_same_bytes_whatever_the_field_order():
+    raw = json.loads(EMERGENCY.read_text(encoding="utf-8"))["case"]
+    shuffled = dict(reversed(list(raw.items())))
+    first = bundled.explain_case(raw, label="same").to_dict()
+    second = bundled.explain_case(shuffled, label="same").to_dict()
+    for render in (lambda d: mermaid(d["graph"]), lambda d: explanation_html(d), lambda d: explanation_text(d, sections=SECTIONS),
+                   lambda d: explanation_markdown(d)):
+        assert render(first) == render(second)
