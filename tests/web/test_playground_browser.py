@@ -388,6 +388,7 @@ STATES = {
 def test_screenshots_at_1280x720_fit_without_sideways_scrolling_and_no_text_is_under_12px(
         browser, wait, live_server, screenshots, name):
     case, clicks = STATES[name]
+    browser.get_log("browser")  # this state's console only
     open_page(browser, wait, live_server, case)
     for css in clicks:
         click(browser, css)
@@ -398,6 +399,7 @@ def test_screenshots_at_1280x720_fit_without_sideways_scrolling_and_no_text_is_u
     assert browser.execute_script(OVERFLOW) == []
     assert browser.execute_script(SMALL_TEXT, MIN_FONT_PX) == []
     assert browser.execute_script(MISSING_SHOWN) == []
+    assert console_errors(browser) == []  # no script error, no fetch the policy refused
 
 
 def test_the_api_page_lists_every_endpoint_from_openapi(browser, wait, live_server):
