@@ -247,6 +247,7 @@ class GraphNode:
     step: int | None = None         # a rule node's firing step
     group: str | None = None        # a conclusion node's group (ConclusionGroup.id)
     name: str = ""                  # a conclusion node in words, by catalogue name
+    tags: tuple[str, ...] = ()      # a conclusion node's short values (e.g. its advice)
     warning: bool = False           # a conclusion the knowledge base shows as a warning
 
 
@@ -497,10 +498,10 @@ class Explanation:
         for step in steps:
             if type(step.fact) in target_types or id(step.fact) not in used_as_ground:
                 label, detail = self._conclusion_label(step.fact)
-                group, name, warning = self._presented(step.fact)
+                group, name, tags, warning = self._presented(step.fact)
                 edges.append((f"step-{step.firing.step}", add("conclusion-" + _slug(label), "conclusion",
                                                                label, detail, group=group, name=name,
-                                                               warning=warning)))
+                                                               tags=tags, warning=warning)))
         layer_of = {}
         for node_id, node in nodes.items():
             if node["kind"] in ("answer", "absence"):
@@ -513,25 +514,27 @@ class Explanation:
         ordered = _order_layers(nodes, layer_of, edges, list(self.kb.vocabulary.fields))
         graph_nodes = tuple(GraphNode(i, nodes[i]["kind"], nodes[i]["label"], nodes[i]["detail"], layer_of[i],
                                       nodes[i].get("step"), nodes[i].get("group"), nodes[i].get("name", ""),
-                                      nodes[i].get("warning", False))
+                                      nodes[i].get("tags", ()), nodes[i].get("warning", False))
                             for i in ordered)
         return Graph(graph_nodes, tuple(edges), self._groups(
             [(n.group, n.warning) for n in graph_nodes if n.group is not None],
             [type(s.fact) for s in steps]))
 
-    def _presented(self, fact: Fact) -> tuple[str, str, bool]:
-        """A concluded fact's group, its words (the catalogue name of a target's value, and
-        the conclusion's short values) and whether the knowledge base shows it as a warning."""
+    def _presented(self, fact: Fact) -> tuple[str, str, tuple[str, ...], bool]:
+        """A concluded fact's group, its name (a target's value by catalogue name; another
+        conclusion in words, without its group's noun), its short values, and whether the
+        knowledge base shows it as a warning."""
         values = conclusion_values(fact)
         for kind, (fact_type, key) in self.kb.targets.items():
             if type(fact) is fact_type:
                 value = str(values[key])
-                extra = [str(v) for k, v in values.items() if k != key and isinstance(v, str)
-                         and len(v) <= SHORT_VALUE]
-                name = self.target_name(kind, value)
-                return (kind, name + (f" ({', '.join(extra)})" if extra else ""),
+                tags = tuple(str(v) for k, v in values.items() if k != key and isinstance(v, str)
+                             and len(v) <= SHORT_VALUE)
+                return (kind, self.target_name(kind, value), tags,
                         value in self.kb.warning_targets.get(kind, ()))
-        return type(fact).__name__, self.kb.labels.conclusion(type(fact), values), False
+        noun = self.kb.labels.conclusion(type(fact), {})
+        words = self.kb.labels.conclusion(type(fact), values)
+        return type(fact).__name__, words.removeprefix(noun + ": ") if words != noun else words, (), False
 
     def target_name(self, kind: str, value: str) -> str:
         """A target's value by its catalogue name (the value itself where none has one)."""
@@ -826,7 +829,8 @@ def why_not_dict(why: WhyNot) -> dict[str, Any]:
 
 def graph_dict(graph: Graph) -> dict[str, Any]:
     return {"nodes": [{"id": n.id, "kind": n.kind, "label": n.label, "detail": n.detail, "layer": n.layer,
-                       "step": n.step, "group": n.group, "name": n.name, "warning": n.warning}
+                       "step": n.step, "group": n.group, "name": n.name, "tags": list(n.tags),
+                       "warning": n.warning}
                       for n in graph.nodes],
             "edges": [{"from": a, "to": b} for a, b in graph.edges],
             "groups": [{"id": g.id, "title": g.title, "warning": g.warning} for g in graph.groups]}
