@@ -24,7 +24,7 @@ from lbp_screen.engine.files import atomic_path, check_writable
 from lbp_screen.engine.outputs import ENGINE_CHANGES
 from lbp_screen.engine.privacy import shown
 from lbp_screen.engine.rulebook import KnowledgeBase
-from lbp_screen.engine.tables import NOT_PART_PREFIXES, natural_key
+from lbp_screen.engine.tables import NOT_PART_PREFIXES, json_line, natural_key
 from lbp_screen.engine.vocabulary import DuplicateField, InvalidJSON, parse_json
 
 RECORD_KEYS = ("row", "case_id", "status", "result", "errors")  # a line of a JSONL batch output
@@ -153,7 +153,7 @@ class BatchComparison:
                 for record in chunk:
                     line = self._compare(next(earlier), record)
                     if line is not None:
-                        out.write(json.dumps(line, ensure_ascii=False, allow_nan=False) + "\n")
+                        out.write(json_line(line) + "\n")
             yield observe
             if self.rows != self.earlier.rows:  # the run ended early: an error was raised
                 raise ComparisonError(f"--compare {self.earlier.name}: {self.rows} of "

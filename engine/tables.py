@@ -733,10 +733,23 @@ def table_row(layout: TableLayout, kb_version: str, record: Mapping[str, Any]) -
     return {column.name: _text_cell(column, typed[column.name]) for column in layout.columns}
 
 
+# Characters that many line readers (Python's str.splitlines among them) take for a line
+# end, though JSON lets a string hold them raw: escaped, a record is always one line.
+_LINE_BREAKING = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_line(value: Any) -> str:
+    """Standard JSON on one line for any reader: no NaN, no raw line-breaking character
+    (outside strings JSON has none, so only string contents are escaped)."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    for raw, escaped in _LINE_BREAKING.items():
+        text = text.replace(raw, escaped)
+    return text
+
+
 def jsonl_line(record: Mapping[str, Any]) -> str:
     """A record as one JSON Lines row: the full contract result, or the row's errors."""
-    shown = {k: record[k] for k in ("row", "case_id", "status", "result", "errors")}
-    return json.dumps(shown, ensure_ascii=False, allow_nan=False)
+    return json_line({k: record[k] for k in ("row", "case_id", "status", "result", "errors")})
 
 
 def output_format(output: pathlib.Path, given: str | None, batch: BatchInput | None = None) -> str:

@@ -281,3 +281,16 @@ def test_csv_output_carries_the_new_columns(tmp_path):
     assert table["red_flag_signs"][0].split("; ") == [f["id"] for f in flagged["red_flags"]]
     assert table["professional_assessment"][0] == flagged["professional_assessment"]["text"]
     assert table["red_flag_signs"][1] == ""  # an error row: blank
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"])
+def test_regression_an_unknown_key_holding_a_line_separator_split_its_jsonl_record(tmp_path, separator):
+    """Unknown keys became error rows naming the key; written raw, a NEL or a Unicode line
+    separator in it broke the record in two for every reader that splits lines on it."""
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"case_id": "c-1", f"odd{separator}key": "x"}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert invoke_lbp(["batch", str(source), "-o", str(out), "--jobs", "1"]).exit_code == 3
+    text = out.read_text(encoding="utf-8")
+    assert separator not in text and len(text.splitlines()) == 1
+    assert json.loads(text)["errors"][0]["field"] == f"odd{separator}key"
