@@ -105,7 +105,8 @@ def pick_one(loaded: list[inputs.LoadedCase], wanted: str | None) -> inputs.Load
               help="Which case to explain when FILES hold several: its case_id or its label "
                    "(e.g. cases.json[2]).")
 @click.option("--why-not", "why_not", multiple=True, metavar="KIND=VALUE", callback=_targets,
-              help="Also explain why a conclusion was or was not reached, e.g. --why-not "
+              help="Explain why a conclusion was or was not reached, and only that unless "
+                   "--section asks for more, e.g. --why-not "
                    + ", ".join(f"{kind}={values[-1]}" for kind, values in service().targets().items())
                    + " (repeatable; an unknown kind or value is refused with the valid ones).")
 @click.option("--section", "sections", multiple=True, metavar="NAME[,NAME]", callback=_sections,
