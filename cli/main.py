@@ -9,7 +9,6 @@ click's (exit status 2).  ``--format`` choices come from the one format registry
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import signal
 import textwrap
@@ -245,11 +244,7 @@ def main():  # console-script entry point
 # Commands that live in their own modules register themselves on the group here.
 from lbp_screen import rules  # noqa: E402,F401  (lbp rules)
 from lbp_screen import interview  # noqa: E402,F401  (lbp interview)
-# lbp explain: ``lbp_screen.explain`` is also the library's function (cli/__init__.py), which
-# ``from lbp_screen import explain`` would return instead of importing the command's module;
-# imported by its full name, the module registers the command and the package keeps the function.
-_explain_function = lbp_screen.explain
-importlib.import_module("lbp_screen.explain")
-lbp_screen.explain = _explain_function  # the submodule import rebound the name to the module
+# (lbp explain's module is not named explain: lbp_screen.explain is the library's function)
+from lbp_screen import explain_command  # noqa: E402,F401  (lbp explain)
 from lbp_screen import batch  # noqa: E402,F401  (lbp batch, lbp bench)
 from lbp_screen import serve  # noqa: E402,F401  (lbp serve)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -25,7 +26,13 @@ VENV_SCRIPT_FILES = {"activate", "activate.csh", "activate.fish", "Activate.ps1"
 def installed(tmp_path_factory):
     """(the fresh environment's folder, its site-packages, its python) with the wheel in it."""
     work = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT),
+    # Built from a copy, so that setuptools' build/ folder neither lands in the checkout nor
+    # carries a module deleted since an earlier build into the wheel.
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis",
+        ".pytest_cache", ".mypy_cache"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(source),
                             "-w", str(work / "dist")], capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = (work / "dist").glob("lbp_screen-*.whl")

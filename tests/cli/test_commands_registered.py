@@ -31,3 +31,10 @@ def test_regression_lbp_explain_was_no_command_once_the_library_had_an_explain_f
     assert "explain" in defined
     assert defined <= set(lbp.commands), sorted(defined - set(lbp.commands))
     assert inspect.isfunction(lbp_screen.explain) and inspect.isfunction(lbp_screen.screen)
+
+
+def test_no_module_of_the_package_is_named_like_a_function_of_its_api():
+    """Importing a submodule binds its name on the package: a cli/explain.py made
+    ``lbp_screen.explain`` the command's module instead of the library's function."""
+    modules = {path.stem for path in CLI.glob("*.py")} | {path.name for path in CLI.iterdir() if path.is_dir()}
+    assert not modules & set(lbp_screen.__all__), sorted(modules & set(lbp_screen.__all__))
