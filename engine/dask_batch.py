@@ -54,6 +54,10 @@ MAX_CHUNKS_IN_FLIGHT = 64
 # e.g. for want of memory, is reported instead of waited for).
 LOCAL_START_SECONDS = 60.0
 QUIET_WORKERS_VARIABLE = "DASK_LOGGING__DISTRIBUTED"  # Dask's log level for its "distributed" logs
+# Dask keeps each connection's last messages for debugging (1,000 by default), a chunk's
+# rows (about 1 MB) in each: this client's, and a local cluster's scheduler's (it runs
+# here), would grow by a GB each.  A few are kept.
+RECENT_MESSAGES_KEPT = 10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,9 +140,11 @@ def cluster(target: DaskTarget, most_workers: int | None = None) -> Iterator[Cli
     every worker process).  ``most_workers`` caps a local cluster (a worker with no chunk
     to screen only costs its start-up)."""
     require_dask()
+    import dask
     import distributed  # sets its log levels: held back after it
 
-    with _quiet_dask_logs():
+    with _quiet_dask_logs(), dask.config.set({"distributed.admin.low-level-log-length":
+                                              RECENT_MESSAGES_KEPT}):
         local: distributed.LocalCluster | None = None
         client: distributed.Client | None = None
         with contextlib.ExitStack() as stack:

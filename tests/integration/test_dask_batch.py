@@ -185,6 +185,18 @@ def test_chunks_come_back_in_input_order_with_a_bounded_window_in_flight(client)
     assert max(ahead) == dask_batch.window(client) < chunk_count  # never the whole file at once
 
 
+@needs_dask
+def test_dask_s_debug_logs_keep_only_a_few_messages_so_memory_stays_flat(client):
+    """Was: the client and the local scheduler each kept Dask's last 1,000 messages per
+    connection, every one holding a chunk's rows: 200,000 rows grew the client to 1.1 GB
+    (--jobs: 0.2 GB)."""
+    scheduler = client.cluster.scheduler
+    logs = [client.scheduler_comm.recent_message_log,
+            *(stream.recent_message_log for stream in scheduler.stream_comms.values())]
+    assert len(logs) == 1 + WORKERS
+    assert {log.maxlen for log in logs} == {dask_batch.RECENT_MESSAGES_KEPT}
+
+
 # ---------------------------------------------------------------- a worker lost
 
 @needs_dask
