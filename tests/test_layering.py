@@ -1,8 +1,9 @@
 """The layers, read from the source with ``ast`` (every import statement, at any depth,
 inside functions too, and ``importlib.import_module`` / ``__import__`` of a literal name):
 
-- engine/ imports neither knowledge/ nor click (nor the faces or the tests), and pandas,
-  pyarrow and openpyxl only in engine/tables.py, its batch I/O module;
+- engine/ imports neither knowledge/ nor click (nor the faces or the tests), pandas,
+  pyarrow and openpyxl only in engine/tables.py, its batch I/O module, and Dask only in
+  engine/dask_batch.py, inside the functions that use a cluster;
 - the engine's own tests (tests/engine/) import neither knowledge/ nor tests/bundled.py,
   and collect with both made unimportable;
 - the command line (cli/) reaches the engine only through the modules listed here, and
@@ -28,6 +29,10 @@ CLI = sorted((ROOT / "cli").rglob("*.py"))
 
 TABLE_LIBRARIES = {"pandas", "pyarrow", "openpyxl"}
 BATCH_IO = ROOT / "engine" / "tables.py"
+# Dask (the dask extra) only in the module that runs batches on a cluster, and only when a
+# cluster is used: the package works without the extra.
+DASK_LIBRARIES = {"dask", "distributed"}
+DASK_BATCH = ROOT / "engine" / "dask_batch.py"
 # What cli/ imports from the engine today (the engine's public faces for a command line).
 CLI_ENGINE_MODULES = {
     "engine.batch", "engine.bench", "engine.dask_batch", "engine.explain_render", "engine.formats", "engine.interview",
@@ -164,6 +169,40 @@ def test_only_the_batch_io_module_uses_the_table_libraries(path):
         assert {i.top for i in imports(path)} >= TABLE_LIBRARIES  # the check can see them
     else:
         assert not used, used
+
+
+def _run_at_import(tree: ast.Module) -> list[ast.AST]:
+    """The nodes a module runs when imported: not inside a function, nor under
+    ``if TYPE_CHECKING:`` (only the type checker reads that)."""
+    found: list[ast.AST] = []
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) \
+                and node.test.id == "TYPE_CHECKING":
+            pending.extend(node.orelse)
+            continue
+        found.append(node)
+        pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=_ids(ENGINE))
+def test_only_the_dask_module_imports_dask_and_only_when_a_cluster_is_used(path):
+    used = [i for i in imports(path) if i.top in DASK_LIBRARIES]
+    if path != DASK_BATCH:
+        assert not used, [_where(path, i) for i in used]
+        return
+    assert used  # the check can see them
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    at_import = [f"{path.relative_to(ROOT)}:{node.lineno}" for node in _run_at_import(tree)
+                 if isinstance(node, (ast.Import, ast.ImportFrom))
+                 and any(name.split(".")[0] in DASK_LIBRARIES for name in
+                         ([a.name for a in node.names] if isinstance(node, ast.Import)
+                          else [node.module or ""]))]
+    assert not at_import, at_import
 
 
 @pytest.mark.parametrize("path", ENGINE_TESTS, ids=_ids(ENGINE_TESTS))
