@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from lbp_screen import engine
 from lbp_screen.engine.batch import BatchOutcome, run_batch, screen_rows
+from lbp_screen.engine.dask_batch import DaskTarget
 from lbp_screen.engine.errors import InputError, OutputError, ScreeningError
 from lbp_screen.engine.explain import Explanation, Target, UnknownTarget
 from lbp_screen.engine.files import check_writable, json_text, write_json, write_text
@@ -192,13 +193,17 @@ class ScreeningService:
 
     def run_batch(self, batch: BatchInput, output: str | os.PathLike, jobs: int = 1,
                   progress: Callable[[int], None] | None = None, output_format: str | None = None,
-                  compare: BatchComparison | None = None) -> BatchOutcome:
+                  compare: BatchComparison | None = None,
+                  dask: DaskTarget | None = None) -> BatchOutcome:
         """Screen a checked input into ``output`` (in ``output_format``, or the one its name
-        or the parts say); with ``compare`` (``compare_batch``), the changed rows too."""
+        or the parts say); with ``compare`` (``compare_batch``), the changed rows too; with
+        ``dask`` (``DaskTarget.parse("local:2")``), on that Dask cluster instead of ``jobs``
+        worker processes, with the same output."""
         if compare is None:
-            return run_batch(self.kb, batch, output, jobs, progress, output_format)
+            return run_batch(self.kb, batch, output, jobs, progress, output_format, dask=dask)
         with compare.writing() as observe:
-            return run_batch(self.kb, batch, output, jobs, progress, output_format, observe)
+            return run_batch(self.kb, batch, output, jobs, progress, output_format, observe,
+                             dask=dask)
 
     def compare_batch(self, earlier: str | os.PathLike, batch: BatchInput,
                       output: str | os.PathLike) -> BatchComparison:

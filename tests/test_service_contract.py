@@ -39,7 +39,7 @@ FACADE = {
     "interview_stop": ["result"],
     "case_id": ["text", "label"],
     "open_batch": ["source", "input_format", "drop_identifiers", "name", "ignore_columns"],
-    "run_batch": ["batch", "output", "jobs", "progress", "output_format", "compare"],
+    "run_batch": ["batch", "output", "jobs", "progress", "output_format", "compare", "dask"],
     "compare_batch": ["earlier", "batch", "output"],
     "screen_frame": ["frame", "drop_identifiers", "ignore_columns"],
     "screen_rows": ["rows"],
