@@ -240,7 +240,7 @@ EXERCISES = {e.id: e for e in (
         warnings=(ArticleWarning(
             EXTENSION, "avoid",
             "For an extension responder, as your answers suggest, the article advises against "
-            "it: it rounds the lower back, a movement likely to make your pain worse."),),
+            "it: it rounds the lower back, a movement that often worsens pain in people whose answers fit your pattern."),),
         source=STRETCH_SECTION + ", 3: child's pose",
         loads=(
                ("head_below_heart", "the forehead rests on the floor"),
@@ -384,7 +384,7 @@ EXERCISES = {e.id: e for e in (
         warnings=(ArticleWarning(
             FLEXION, "avoid",
             "For a flexion responder, as your answers suggest, the article advises against "
-            "it: it arches the lower back, a movement likely to make your pain worse."),),
+            "it: it arches the lower back, a movement that often worsens pain in people whose answers fit your pattern."),),
         source=STRETCH_SECTION + ", 11: cobra",
         loads=(
                ("lumbar_extension", "the chest is pushed up from lying face down"),

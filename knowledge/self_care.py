@@ -28,7 +28,7 @@ SELF_CARE = {item.id: item for item in (
              "structured programme help more than rest.",
              "[nice_ng59] information on the nature of low back pain"),
     SelfCare("activity_is_safe",
-             "You said being active does not feel safe: for nearly everyone with back pain, "
+             "You said you think being active is not really safe: for nearly everyone with back pain, "
              "building activity up step by step is safe and helps recovery, and a "
              "physiotherapist can show you how.",
              "[nice_ng59] advice and reassurance; [keele_startback_2008] item 5"),

@@ -39,10 +39,10 @@ FRAGILE_BONE_REASON = ("With bones thinned by osteoporosis or long-term steroid 
 VETOES = {v.id: v for v in (
     Veto("aggravating_extension", ("lumbar_extension",), "avoid",
          "You said that bending backward makes the pain worse, and this exercise arches the "
-         "lower back", "[nice_ng59] exercise that suits you; [project] vetoes"),
+         "lower back", "[nice_ng59] exercise that suits the individual; [project] vetoes"),
     Veto("aggravating_flexion", ("lumbar_flexion",), "avoid",
          "You said that bending forward makes the pain worse, and this exercise rounds the "
-         "lower back", "[nice_ng59] exercise that suits you; [project] vetoes"),
+         "lower back", "[nice_ng59] exercise that suits the individual; [project] vetoes"),
     Veto("fragile_bone_end_range_flexion", ("lumbar_flexion", "end_range"), "avoid",
          FRAGILE_BONE_REASON.format(what="rounding the spine to the end of its range"),
          "[ros_exercise_2019]; [sinaki_1984]"),

@@ -117,8 +117,8 @@ def _article_warning(kind, exercise, warning):
 
 
 def _opposite_direction_caution(kind, exercise):
-    reason = (f"It {exercise.direction_reason}, the movement likely to make your pain worse "
-              f"if, as your answers suggest, you are {_an(kind)} responder. The article gives "
+    reason = (f"It {exercise.direction_reason}, a movement that often worsens pain "
+              f"in people whose answers fit your pattern ({_an(kind)} responder, as your answers suggest). The article gives "
               "no warning about it, so try it only if a physiotherapist agrees.")
     if exercise.advanced:
         reason += " It is also an advanced movement."
@@ -203,8 +203,8 @@ def _hip_rules():
           "flexor pattern of long sitting with hip pain. It arches the lower back, so it is "
           "offered to extension responders only, and as an advanced movement it goes to the "
           "caution list.",
-          reason=f"{ADVANCED}: offered because you sit for long periods and have hip pain "
-                 "(tight hip flexors); "
+          reason=f"{ADVANCED}: offered because you sit for long periods and have hip pain, "
+                 "which can go with tight hip flexors; "
                  "learn it with a physiotherapist before trying it alone.",
           source=f"{HIP_SECTION}; {TYPE_SECTION[EXTENSION]}")
     offer("three-legged-dog", "three_legged_dog",
