@@ -13,8 +13,6 @@ import webbrowser
 import click
 
 from lbp_screen.main import lbp, service
-from lbp_screen.web import create_app
-from lbp_screen.web.server import is_local, listen, url_of, uvicorn_server
 
 # The highest TCP port number.
 MAX_PORT = 65535
@@ -31,6 +29,10 @@ MAX_PORT = 65535
                    "unencrypted).")
 def serve(host, port, open_browser, allow_remote):
     """Serve the case playground and the JSON API in a web browser (Ctrl-C stops)."""
+    # Imported here: FastAPI and uvicorn take 0.2 s, which every other command (and every
+    # batch or Dask worker process started through the lbp script) would pay for nothing.
+    from lbp_screen.web import create_app
+    from lbp_screen.web.server import is_local, listen, url_of, uvicorn_server
     if not is_local(host) and not allow_remote:
         raise click.UsageError(f"--host {host} can be reached from other machines, and every "
                                "request carries a person's case, unencrypted; give --allow-remote "

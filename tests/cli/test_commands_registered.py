@@ -38,3 +38,15 @@ def test_no_module_of_the_package_is_named_like_a_function_of_its_api():
     ``lbp_screen.explain`` the command's module instead of the library's function."""
     modules = {path.stem for path in CLI.glob("*.py")} | {path.name for path in CLI.iterdir() if path.is_dir()}
     assert not modules & set(lbp_screen.__all__), sorted(modules & set(lbp_screen.__all__))
+
+
+def test_regression_every_command_paid_for_importing_the_web_stack():
+    """``lbp serve`` imported FastAPI and uvicorn when the command group loaded, so every
+    command and every worker process started through ``lbp`` took 0.2 s more."""
+    import subprocess
+    import sys
+    script = ("import sys, lbp_screen.main; "
+              "print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
