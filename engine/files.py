@@ -40,10 +40,25 @@ def check_writable(path: str | os.PathLike) -> pathlib.Path:
     folder, or a folder the user may not write to (or a read-only file system)."""
     path = pathlib.Path(path)
     _refuse_no_place(path)
+    _refuse_unwritable_parent(path)
+    return path
+
+
+def _refuse_unwritable_parent(path: pathlib.Path) -> None:
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write {path}: no permission to write in its folder "
                           "(or the file system is read-only)")
-    return path
+
+
+def _temporary_beside(path: pathlib.Path) -> pathlib.Path:
+    """A hidden name in ``path``'s folder, so that the final rename stays on one file system."""
+    return path.parent / f".{path.name}.{secrets.token_hex(6)}.partial"
+
+
+def _keep_mode(temporary: pathlib.Path, path: pathlib.Path) -> None:
+    """What replaces ``path`` keeps its permissions (nothing to keep if it does not exist)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
 
 
 @contextlib.contextmanager
@@ -54,7 +69,7 @@ def atomic_path(path: str | os.PathLike, *, replace: bool = True) -> Iterator[pa
     (linking fails on an existing name, so a file that appeared meanwhile is kept)."""
     path = pathlib.Path(path)
     _refuse_no_place(path)
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.partial"
+    temporary = _temporary_beside(path)
     try:
         # an ordinary new file (the umask applies), never opened over an existing one
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
@@ -62,8 +77,7 @@ def atomic_path(path: str | os.PathLike, *, replace: bool = True) -> Iterator[pa
         raise OutputError(f"cannot write {path}: {_reason(error)}") from None
     try:
         yield temporary
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+        _keep_mode(temporary, path)
         if replace:
             os.replace(temporary, path)
         else:
@@ -90,9 +104,7 @@ def check_writable_folder(path: str | os.PathLike) -> pathlib.Path:
     if path.is_dir() and any(path.iterdir()):
         raise OutputError(f"cannot write the folder {path}: it exists and is not empty; "
                           "remove it or name a new folder")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write {path}: no permission to write in its folder "
-                          "(or the file system is read-only)")
+    _refuse_unwritable_parent(path)
     return path
 
 
@@ -102,15 +114,14 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[pathlib.Path]:
     ``path`` (which may be an empty folder: rename replaces one in a single step), and
     whatever happens the temporary folder is gone afterwards."""
     path = check_writable_folder(path)
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.partial"
+    temporary = _temporary_beside(path)
     try:
         os.mkdir(temporary)
     except OSError as error:
         raise OutputError(f"cannot write {path}: {_reason(error)}") from None
     try:
         yield temporary
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+        _keep_mode(temporary, path)
         os.rename(temporary, path)
     except OSError as error:
         raise OutputError(f"cannot write {path}: {_reason(error)}") from None
