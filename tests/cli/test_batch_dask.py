@@ -22,7 +22,7 @@ import pytest
 
 from lbp_screen.engine import dask_batch
 from tests.cli.conftest import invoke_lbp
-from tests.cli.test_batch_signals import (CASES, COLUMNS, EARLIER, ENDS_WITHIN, Run,
+from tests.cli.test_batch_signals import (CASES, COLUMNS, EARLIER, ENDS_WITHIN, Run, started_runs,
                                           _alive_in_session, _cmdline, _lbp, _one_error_line,
                                           _wait_for, _write_cases)
 
@@ -74,16 +74,7 @@ class DaskRun(Run):
 
 @pytest.fixture
 def runs():
-    started: list[DaskRun] = []
-
-    def start(*args, **kwargs) -> DaskRun:
-        run = DaskRun(*args, **kwargs)
-        started.append(run)
-        return run
-
-    yield start
-    for run in started:
-        run.close()
+    yield from started_runs(DaskRun)
 
 
 @pytest.fixture(scope="module")

@@ -209,18 +209,24 @@ class Run:
         return err
 
 
-@pytest.fixture
-def runs():
+def started_runs(kind: type[Run] = Run):
+    """A fixture's body: yields a function that starts runs of ``kind``, and closes every run
+    it started afterwards, so that a failed test leaves no process behind either."""
     started: list[Run] = []
 
     def start(*args, **kwargs) -> Run:
-        run = Run(*args, **kwargs)
+        run = kind(*args, **kwargs)
         started.append(run)
         return run
 
     yield start
-    for run in started:  # a failed test leaves no process behind either
+    for run in started:
         run.close()
+
+
+@pytest.fixture
+def runs():
+    yield from started_runs()
 
 
 def _one_error_line(err: str, *words: str) -> None:
