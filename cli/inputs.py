@@ -48,9 +48,9 @@ def load_cases(files: Iterable[str], service: ScreeningService) -> list[LoadedCa
             if not members:
                 raise InputError(f"{name}: folder holds no .json case files")
             for member in members:
-                loaded.extend(_from_document(service, str(member), _read_json(str(member)), True))
+                loaded.extend(cases_of_document(service, str(member), _read_json(str(member)), True))
         else:
-            loaded.extend(_from_document(service, name, _read_json(name), len(files) > 1))
+            loaded.extend(cases_of_document(service, name, _read_json(name), len(files) > 1))
     return loaded
 
 
@@ -71,8 +71,10 @@ def _read_json(name: str) -> Any:
         raise InputError(f"{name}: {error}") from None
 
 
-def _from_document(service: ScreeningService, name: str, document: Any,
-                   in_list: bool) -> list[LoadedCase]:
+def cases_of_document(service: ScreeningService, name: str, document: Any,
+                      in_list: bool) -> list[LoadedCase]:
+    """The cases of one parsed JSON document (a case, an annotated case or a list), as
+    ``lbp screen`` reads a file; the web app reads a request body through it too."""
     source = "stdin" if name == "-" else name
     if isinstance(document, list):
         if not document:

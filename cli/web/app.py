@@ -112,7 +112,7 @@ async def json_body(request: Request) -> Any:
 def _cases_of(service: ScreeningService, document: Any) -> tuple[list[inputs.LoadedCase], bool]:
     """The cases of a request, read exactly as ``lbp screen`` reads a file named "request"
     (one case, an annotated case or a list, with the same errors); and whether it was a list."""
-    return inputs._from_document(service, "request", document, False), isinstance(document, list)
+    return inputs.cases_of_document(service, "request", document, False), isinstance(document, list)
 
 
 def _screen(service: ScreeningService, document: Any) -> Any:
